@@ -1,0 +1,34 @@
+import { readFileSync } from 'node:fs';
+import { parseDocument } from 'yaml';
+import { ManifestError } from '../core/errors';
+import { LandingZone } from './model';
+import { validateManifest } from './validate';
+
+/** Parses manifest text as YAML (a superset of JSON), rejecting duplicate keys. */
+export function parseManifestText(text: string, source = 'manifest'): unknown {
+  const document = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+  if (document.errors.length > 0) {
+    throw new ManifestError(
+      document.errors.map((error) => ({
+        id: error.code === 'DUPLICATE_KEY' ? 'yaml-duplicate-key' : 'yaml-syntax',
+        path: error.linePos ? `line ${error.linePos[0].line}, column ${error.linePos[0].col}` : source,
+        rule: error.code === 'DUPLICATE_KEY' ? 'a key appears once in each mapping; a duplicate would silently replace the first' : 'the file must be valid YAML or JSON',
+        received: error.message.split('\n')[0],
+        fix: error.code === 'DUPLICATE_KEY' ? 'remove or rename the duplicate key' : 'correct the syntax at the position shown',
+      })),
+      source,
+    );
+  }
+  return document.toJS();
+}
+
+/** Reads, parses and validates a manifest file. */
+export function loadManifest(file: string): LandingZone {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ManifestError([{ id: 'manifest-not-found', path: file, rule: 'the manifest file must be readable', received: (error as NodeJS.ErrnoException).code, fix: 'check the path in ECS_ACCESS_MANIFEST or the `manifest` context' }]);
+  }
+  return validateManifest(parseManifestText(text, file), file);
+}

@@ -1,0 +1,200 @@
+import { z } from 'zod';
+
+/**
+ * The manifest's shape. Structural rules live here; rules that relate fields to each other
+ * (references, accounts, partitions) live in `validate.ts`, so each one can name its own id.
+ */
+
+const name = (what: string) =>
+  z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]*$/, `${what} names use lowercase letters, digits and hyphens, starting with a letter or digit`);
+
+export const AccountSchema = z
+  .strictObject({
+    id: z.string().describe('Twelve-digit AWS account id, quoted so YAML keeps leading zeros.'),
+    alias: z.string().optional().describe('Readable account name used in stack names and reports. Default: the account key.'),
+    deploymentRoleArn: z
+      .string()
+      .optional()
+      .describe('Role the AWS provider assumes to deploy this account. Default: none, the ambient credentials deploy.'),
+    stateBucket: z.string().optional().describe('S3 bucket for Terraform state, with native S3 locking. Default: local state.'),
+    stateRegion: z.string().optional().describe('Region of the state bucket. Default: the stack region.'),
+  })
+  .describe('An AWS account of the landing zone.');
+
+export const KmsKeySchema = z
+  .strictObject({
+    account: z.string().describe('Key of the account in `accounts` that owns the key.'),
+    region: z.string().optional().describe('Default: `defaults.region`.'),
+    alias: z.string().optional().describe('Alias without `alias/`. Default: the key name.'),
+    description: z.string().optional(),
+    administrators: z
+      .array(z.string())
+      .default([])
+      .describe('Role ARNs that may administer, but not use, the key. The account root always may.'),
+    deletionWindowDays: z.number().int().min(7).max(30).default(30),
+  })
+  .describe('A customer-managed KMS key, created in its account with rotation on.');
+
+export const AccessModeSchema = z
+  .enum(['roles', 'organization'])
+  .describe('`roles`: only the execution roles that use the resource. `organization`: any principal of `organizationId`.');
+
+export const RepositorySchema = z
+  .strictObject({
+    account: z.string(),
+    region: z.string().optional(),
+    kmsKey: z.string().optional().describe('Key name from `kmsKeys`. Default: AES-256 encryption by ECR.'),
+    access: AccessModeSchema.default('roles'),
+    keepTaggedImages: z.number().int().min(1).max(1000).default(50).describe('Lifecycle rule: tagged images kept.'),
+    untaggedExpiryDays: z.number().int().min(1).max(365).default(7).describe('Lifecycle rule: days before untagged images expire.'),
+  })
+  .describe('An ECR repository, created with immutable tags and scan on push.');
+
+export const SecretSchema = z
+  .strictObject({
+    account: z.string(),
+    region: z.string().optional(),
+    kmsKey: z.string().optional().describe('Key name from `kmsKeys`. Required when another account reads the secret.'),
+    existingArn: z
+      .string()
+      .optional()
+      .describe('Complete ARN of a secret that already exists; only its resource policy is managed. Default: the secret is created, without a value.'),
+    access: AccessModeSchema.default('roles'),
+    description: z.string().optional(),
+  })
+  .describe('A Secrets Manager secret. Its value is never placed in Terraform state.');
+
+export const SecretSourceSchema = z.union([
+  z.strictObject({
+    secret: z.string().describe('Name from `secrets`, or the ARN of a secret outside the landing zone.'),
+    jsonKey: z.string().optional(),
+    versionStage: z.string().optional(),
+    versionId: z.string().optional(),
+  }),
+  z.strictObject({
+    parameter: z.string().describe('SSM parameter name, in the account and region of the service, or its ARN.'),
+    kmsKey: z.string().optional().describe('Key name from `kmsKeys` when the SecureString uses a customer-managed key.'),
+  }),
+]);
+
+const environment = z.record(z.string(), z.string()).default({});
+const secrets = z.record(z.string(), SecretSourceSchema).default({});
+
+export const ContainerSchema = z
+  .strictObject({
+    image: z.string().describe('Image URI with a tag or a digest.'),
+    port: z.number().int().min(1).max(65535).optional().describe('Port the container listens on inside the task.'),
+    command: z.array(z.string()).optional(),
+    environment,
+    secrets,
+    cpu: z.number().int().min(0).optional(),
+    memory: z.number().int().min(6).optional(),
+    logRetentionDays: z.number().int().optional(),
+    readonlyRootFilesystem: z.boolean().default(true),
+    writablePaths: z.array(z.string()).default([]).describe('Paths backed by a task volume when the root file system is read-only.'),
+    user: z.string().optional().describe('User to run as, such as `1000:1000`. Default: the image default.'),
+    healthCheck: z
+      .strictObject({
+        command: z.array(z.string()).min(1),
+        intervalSeconds: z.number().int().min(5).max(300).default(30),
+        timeoutSeconds: z.number().int().min(2).max(120).default(5),
+        retries: z.number().int().min(1).max(10).default(3),
+        startPeriodSeconds: z.number().int().min(0).max(300).default(0),
+      })
+      .optional(),
+    repositoryCredentialsSecret: z
+      .string()
+      .optional()
+      .describe('Secret name or ARN with credentials for a private registry outside ECR; must be in the task account.'),
+  })
+  .describe('A container of the task.');
+
+export const StatementSchema = z.strictObject({
+  sid: z.string().regex(/^[A-Za-z0-9]+$/, 'a Sid has only letters and digits'),
+  effect: z.enum(['Allow', 'Deny']).default('Allow'),
+  actions: z.array(z.string()).min(1),
+  resources: z.array(z.string()).min(1),
+  conditions: z.record(z.string(), z.record(z.string(), z.array(z.string()))).optional(),
+  allowWildcard: z
+    .boolean()
+    .default(false)
+    .describe('Named opt-in for `*` in actions or resources; without it a wildcard is an error.'),
+});
+
+export const RoleOptionsSchema = z.strictObject({
+  path: z.string().regex(/^\/([\x21-\x7e]*\/)?$/, 'a role path starts and ends with `/`').default('/'),
+  permissionsBoundaryArn: z.string().optional(),
+  trustConditions: z
+    .boolean()
+    .default(true)
+    .describe('Add `aws:SourceAccount` and `aws:SourceArn` to the trust policy against the confused-deputy problem.'),
+  trustedServices: z.array(z.string()).optional().describe('Only `ecs-tasks.amazonaws.com` is accepted; present so a wrong value gets a clear error.'),
+});
+
+export const GatewaySchema = z
+  .strictObject({
+    preset: z.enum(['apipark', 'kong', 'custom']),
+    image: z.string().optional().describe('Default: the preset image.'),
+    port: z.number().int().min(1).max(65535).optional(),
+    environment,
+    secrets,
+    healthCheckPath: z.string().optional(),
+  })
+  .describe('The API gateway container that receives all traffic and forwards it to the application.');
+
+export const ServiceSchema = z
+  .strictObject({
+    account: z.string(),
+    region: z.string().optional(),
+    cpu: z.number().int().default(512),
+    memory: z.number().int().default(1024),
+    containers: z.record(z.string(), ContainerSchema),
+    gateway: GatewaySchema.optional(),
+    executionRole: RoleOptionsSchema.extend({
+      attachManagedPolicy: z
+        .boolean()
+        .default(false)
+        .describe('Attach AmazonECSTaskExecutionRolePolicy as well. Default: off, only derived statements.'),
+      statements: z
+        .array(StatementSchema)
+        .optional()
+        .describe('Rejected: application permissions belong on the task role.'),
+    }).prefault({}),
+    taskRole: RoleOptionsSchema.extend({
+      statements: z.array(StatementSchema).default([]),
+      ecsExec: z.boolean().default(false).describe('Grant the ECS Exec channels and enable it on the service.'),
+    }).prefault({}),
+  })
+  .describe('An ECS Fargate service.');
+
+export const ManifestSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    partition: z.enum(['aws', 'aws-cn', 'aws-us-gov']).default('aws'),
+    organizationId: z.string().optional(),
+    defaults: z
+      .strictObject({
+        region: z.string(),
+        logRetentionDays: z.number().int().default(30),
+      }),
+    accounts: z.record(z.string(), AccountSchema),
+    kmsKeys: z.record(z.string(), KmsKeySchema).default({}),
+    repositories: z.record(z.string(), RepositorySchema).default({}),
+    secrets: z.record(z.string(), SecretSchema).default({}),
+    services: z.record(name('service'), ServiceSchema),
+  })
+  .describe('A landing zone: accounts, shared resources and the ECS services that use them.');
+
+export type Manifest = z.output<typeof ManifestSchema>;
+export type ServiceSpec = z.output<typeof ServiceSchema>;
+export type ContainerSpec = z.output<typeof ContainerSchema>;
+export type SecretSource = z.output<typeof SecretSourceSchema>;
+export type StatementSpec = z.output<typeof StatementSchema>;
+export type GatewaySpec = z.output<typeof GatewaySchema>;
+
+/** JSON Schema of the manifest, for editor completion (`yaml-language-server` or VS Code's `json.schemas`). */
+export function manifestJsonSchema(): object {
+  return z.toJSONSchema(ManifestSchema, { io: 'input', unrepresentable: 'any' });
+}
