@@ -1,0 +1,48 @@
+/**
+ * `npm run plan [-- --no-synth] [--stack NAME]`: synthesizes the manifest, then runs terraform
+ * init, validate and plan for every stack offline, printing one line per stack.
+ */
+import { resolve } from 'node:path';
+import { ManifestError } from '../modules/core/errors';
+import { loadManifest } from '../modules/manifest/load';
+import { OfflineSetupError, findProviderMirror, findTerraform, planOffline } from '../modules/plan/offline';
+import { synthesize } from '../stacks/app';
+
+async function main(): Promise<number> {
+  const args = process.argv.slice(2);
+  const synthDir = resolve(process.env.CDKTF_OUTDIR ?? 'cdktf.out');
+  const stackIndex = args.indexOf('--stack');
+  const stacks = stackIndex >= 0 ? [args[stackIndex + 1]] : undefined;
+
+  try {
+    const terraform = findTerraform();
+    const mirror = findProviderMirror();
+    console.log(`terraform: ${terraform}\nprovider mirror: ${mirror}`);
+    if (!args.includes('--no-synth')) {
+      const manifest = resolve(process.env.ECS_ACCESS_MANIFEST ?? resolve(__dirname, '../examples/landing-zone.yaml'));
+      const result = synthesize(loadManifest(manifest), synthDir);
+      console.log(`Synthesized ${result.stacks.length} stacks from ${manifest}`);
+    }
+    const results = await planOffline({ synthDir, workDir: resolve('.plan'), terraform, mirror, stacks });
+    for (const result of results) {
+      if (result.ok) {
+        console.log(`ok    ${result.stack}: ${result.toAdd} to add, ${result.toChange} to change, ${result.toDestroy} to destroy (${result.seconds} s)`);
+      } else {
+        console.log(`FAIL  ${result.stack}: terraform ${result.step} failed (${result.seconds} s)\n${result.output}`);
+      }
+    }
+    const failed = results.filter((result) => !result.ok).length;
+    console.log(failed === 0 ? `All ${results.length} stacks planned offline.` : `${failed} of ${results.length} stacks failed.`);
+    return failed === 0 ? 0 : 1;
+  } catch (error) {
+    if (error instanceof ManifestError || error instanceof OfflineSetupError) {
+      console.error(error.message);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+main().then((code) => {
+  process.exitCode = code;
+});
