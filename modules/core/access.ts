@@ -20,6 +20,7 @@ import {
   ecsSourceArnPattern,
   kmsKeysInAccountArn,
   logStreamsArn,
+  parseArn,
   secretPolicyResource,
   serviceEndpoint,
 } from './arn';
@@ -209,9 +210,10 @@ export function secretPolicy(zone: LandingZone, secret: SecretInfo): PolicyDocum
 
 /**
  * The key policy: the account root administers and delegates to IAM, named administrators
- * manage, and each consumer account's execution roles decrypt only through the service that
- * uses the key. Same-account roles need no usage statement because the root statement
- * delegates to their identity policies.
+ * manage (by account root plus `aws:PrincipalArn`, like every principal here, so the policy
+ * survives their roles being recreated), and each consumer account's execution roles decrypt
+ * only through the service that uses the key. Same-account roles need no usage statement
+ * because the root statement delegates to their identity policies.
  */
 export function keyPolicy(zone: LandingZone, key: KeyInfo): PolicyDocument {
   const partition = key.env.partition;
@@ -219,7 +221,8 @@ export function keyPolicy(zone: LandingZone, key: KeyInfo): PolicyDocument {
     { sid: 'AccountRootAdministers', principals: { AWS: [accountRootArn(partition, key.env.account)] }, actions: ['kms:*'], resources: ['*'] },
   ];
   if (key.administrators.length > 0) {
-    statements.push({ sid: 'KeyAdministrators', principals: { AWS: [...key.administrators] }, actions: [...KMS_ADMIN_ACTIONS], resources: ['*'] });
+    const administrators = key.administrators.map((arn) => ({ service: '', roleArn: arn, account: parseArn(arn)?.account ?? key.env.account }));
+    statements.push({ sid: 'KeyAdministrators', actions: [...KMS_ADMIN_ACTIONS], resources: ['*'], ...consumerScope(administrators, partition) });
   }
   for (const via of ['secretsmanager', 'ssm'] as const) {
     const consumers = keyConsumers(zone, key, via).filter((consumer) => consumer.account !== key.env.account);
