@@ -73,7 +73,7 @@ export function mirrorHasAwsProvider(folder: string): boolean {
 }
 
 /** Finds the provider mirror: `ECS_ACCESS_PROVIDER_MIRROR` when set, otherwise the first candidate holding hashicorp/aws. */
-export function findProviderMirror(env: NodeJS.ProcessEnv = process.env): string {
+export function findProviderMirror(env: NodeJS.ProcessEnv = process.env, candidates: readonly string[] = mirrorCandidates(env)): string {
   const configured = env[MIRROR_SETTING];
   if (configured) {
     if (mirrorHasAwsProvider(configured)) return resolve(configured);
@@ -81,10 +81,10 @@ export function findProviderMirror(env: NodeJS.ProcessEnv = process.env): string
       `${MIRROR_SETTING} is set to ${configured}, which has no registry.terraform.io/hashicorp/aws/${AWS_PROVIDER_VERSION}/${platform()}. Point it at an unpacked provider mirror (as written by \`terraform providers mirror\`).`,
     );
   }
-  const found = mirrorCandidates(env).find(mirrorHasAwsProvider);
+  const found = candidates.find(mirrorHasAwsProvider);
   if (found) return found;
   throw new OfflineSetupError(
-    `No provider mirror with hashicorp/aws ${AWS_PROVIDER_VERSION} was found in ${mirrorCandidates(env).join(', ')}. Set ${MIRROR_SETTING} to a folder made with \`terraform providers mirror\` on a machine with network access.`,
+    `No provider mirror with hashicorp/aws ${AWS_PROVIDER_VERSION} was found in ${candidates.join(', ')}. Set ${MIRROR_SETTING} to a folder made with \`terraform providers mirror\` on a machine with network access.`,
   );
 }
 
