@@ -1,0 +1,441 @@
+/**
+ * Derives the requests to evaluate from the synthesized output: what each task's start-up must be
+ * allowed to do, and probes that must be denied.
+ */
+import { ECR_AUTH_ACTIONS, ECR_PULL_ACTIONS, KMS_DECRYPT_ACTIONS, LOGS_WRITE_ACTIONS, PARAMETER_READ_ACTIONS, SECRET_READ_ACTIONS } from '../core/actions';
+import { SECRET_SUFFIX, formatArn, parseArn, parseImageUri, parseSecretArn, roleArn, secretArn, serviceEndpoint, ssmParameterArn } from '../core/arn';
+import { VerifyFacts } from './facts';
+import { Finding } from './findings';
+import { KeyModel, OutputPolicy, RoleModel, SYMBOLIC_SECRET_SUFFIX, StatementJson, SynthesizedOutput, TaskDefinitionModel } from './output';
+
+/** The policy side that must deny a probe on its own, so one policy's mistake is caught even when the other side still denies. */
+export type PolicySide = 'identity' | 'resource';
+
+export interface AccessRequest {
+  readonly expected: 'allow' | 'deny';
+  /** Why the request is made or probed, for the matrix: `my-app1 app pulls its image`. */
+  readonly purpose: string;
+  readonly principal: string;
+  /** Identity policies of the principal; synthetic ones for probe principals. */
+  readonly identityPolicies: readonly IdentityPolicyInput[];
+  readonly action: string;
+  readonly resource: string;
+  readonly resourceAccount: string;
+  /** The resource policy, or undefined when the resource has none or is not in the output. */
+  readonly resourcePolicy?: OutputPolicy;
+  /** True when the resource is not created in the output, so its resource policy is unknown and only the identity side is evaluated. */
+  readonly resourceOutside: boolean;
+  readonly context: Readonly<Record<string, string | string[]>>;
+  /** For a probe: the sides that must deny on their own. Empty for requests that must be allowed. */
+  readonly guards: readonly PolicySide[];
+}
+
+export interface IdentityPolicyInput {
+  readonly label: string;
+  readonly document: unknown;
+}
+
+/** A synthetic identity policy for probe principals: everything is allowed, so only the resource policy can stop them. */
+export const ALLOW_EVERYTHING: IdentityPolicyInput = {
+  label: 'probe:allow-everything',
+  document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] },
+};
+
+/** Account and organization of the outside principal; neither belongs to any landing zone. */
+export const OUTSIDE_ACCOUNT = '999999999999';
+export const OUTSIDE_ORGANIZATION = 'o-outside0000';
+const TASK_ID = '0123456789abcdef0123456789abcdef';
+
+/** Returns the account of a principal or resource ARN, or undefined when the ARN has none (such as S3). */
+function accountOf(arn: string): string | undefined {
+  const account = parseArn(arn)?.account;
+  return account && /^\d{12}$/.test(account) ? account : undefined;
+}
+
+function principalContext(principal: string, organizationId: string | undefined): Record<string, string | string[]> {
+  const context: Record<string, string | string[]> = { 'aws:PrincipalArn': principal, 'aws:PrincipalAccount': accountOf(principal) ?? '' };
+  if (organizationId) context['aws:PrincipalOrgID'] = organizationId;
+  return context;
+}
+
+function identityPolicies(role: RoleModel): IdentityPolicyInput[] {
+  return role.policies.filter((policy) => policy.document).map((policy) => ({ label: policy.label, document: policy.document }));
+}
+
+function asList<T>(value: T | T[] | undefined): T[] {
+  if (value === undefined) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+/** A resource reached by a start-up request, with the resource policy that guards it. */
+interface Target {
+  readonly action: string;
+  readonly resource: string;
+  readonly resourceAccount: string;
+  readonly resourcePolicy?: OutputPolicy;
+  readonly resourceOutside: boolean;
+  readonly context: Record<string, string | string[]>;
+  readonly purpose: string;
+  /** For `kms:Decrypt`: the key and the service endpoint that decrypts. */
+  readonly decrypt?: { key: KeyModel; via: string };
+  /** For `secretsmanager:GetSecretValue`: name and environment, to probe a secret that shares the name's prefix. */
+  readonly secret?: { name: string; region: string; account: string; partition: string };
+}
+
+/** Everything the requests of one output need to look up. */
+class Lookup {
+  constructor(
+    readonly output: SynthesizedOutput,
+    readonly facts: VerifyFacts,
+    readonly findings: Finding[],
+  ) {}
+
+  role(arn: string | undefined): RoleModel | undefined {
+    return arn ? this.output.roles.find((role) => role.arn === arn) : undefined;
+  }
+
+  keyByArn(arn: string): KeyModel | undefined {
+    return this.output.keys.find((key) => key.arn === arn || key.aliases.some((alias) => formatArn({ ...key.env, service: 'kms', resource: alias }) === arn));
+  }
+
+  keyByAlias(env: { account: string; region: string }, alias: string): KeyModel | undefined {
+    return this.output.keys.find((key) => key.env.account === env.account && key.env.region === env.region && key.aliases.includes(alias));
+  }
+
+  /** The resource policy of a repository, secret or key in the output; `found` is false for any other resource. */
+  resourcePolicyOf(arn: string): { policy?: OutputPolicy; found: boolean } {
+    const repository = this.output.repositories.find((candidate) => candidate.arn === arn);
+    if (repository) return { policy: repository.policy, found: true };
+    const secret = this.output.secrets.find((candidate) => candidate.arn === arn);
+    if (secret) return { policy: secret.policy, found: true };
+    const key = this.keyByArn(arn);
+    if (key) return { policy: key.policy, found: true };
+    return { found: false };
+  }
+}
+
+/** Returns the requests one task definition's start-up makes as its execution role. */
+function startUpTargets(task: TaskDefinitionModel, lookup: Lookup): Target[] {
+  const env = task.stack.env;
+  const targets: Target[] = [];
+  const seen = new Set<string>();
+  const add = (target: Target) => {
+    const id = `${target.action} ${target.resource} ${JSON.stringify(target.context)}`;
+    if (seen.has(id)) return;
+    seen.add(id);
+    targets.push(target);
+  };
+
+  const decryptTargets = (key: KeyModel | undefined, service: 'secretsmanager' | 'ssm', region: string, purpose: string) => {
+    if (!key) return;
+    const via = serviceEndpoint(service, region, key.env.partition);
+    for (const action of KMS_DECRYPT_ACTIONS) {
+      add({
+        action,
+        resource: key.arn,
+        resourceAccount: key.env.account,
+        resourcePolicy: key.policy,
+        resourceOutside: false,
+        context: { 'kms:ViaService': via, 'kms:CallerAccount': env.account, 'kms:ResourceAliases': [...key.aliases] },
+        purpose,
+        decrypt: { key, via },
+      });
+    }
+  };
+
+  const secretTargets = (valueFrom: string, purpose: string) => {
+    const createdHere = lookup.output.secrets.find((secret) => {
+      const parsed = parseSecretArn(valueFrom, false);
+      return !('error' in parsed) && parsed.env.account === secret.env.account && parsed.env.region === secret.env.region && parsed.name === secret.name;
+    });
+    let arn: string;
+    let keyModel: KeyModel | undefined;
+    let name: string;
+    let secretEnv: { account: string; region: string; partition: string };
+    if (createdHere) {
+      arn = createdHere.arn;
+      name = createdHere.name;
+      secretEnv = createdHere.env;
+      keyModel = createdHere.kmsKeyArn ? lookup.keyByArn(createdHere.kmsKeyArn) : undefined;
+    } else {
+      // Outside the output, a name ending in six characters after a hyphen is taken as a complete ARN.
+      const base = valueFrom.split(':').slice(0, 7).join(':');
+      const complete = SECRET_SUFFIX.test(base);
+      const parsed = parseSecretArn(valueFrom, complete);
+      if ('error' in parsed) {
+        lookup.findings.push({ id: 'secret-reference-invalid', severity: 'error', source: task.label, message: `valueFrom "${valueFrom}": ${parsed.error}` });
+        return;
+      }
+      arn = secretArn({ ...parsed, suffix: parsed.suffix ?? SYMBOLIC_SECRET_SUFFIX });
+      name = parsed.name;
+      secretEnv = parsed.env;
+      const keyReference = lookup.facts.externalSecretKeys.get(`${parsed.env.account}:${parsed.name}`);
+      keyModel = keyReference ? lookup.keyByAlias(keyReference.env, keyReference.alias) : undefined;
+    }
+    for (const action of SECRET_READ_ACTIONS) {
+      add({
+        action,
+        resource: arn,
+        resourceAccount: secretEnv.account,
+        resourcePolicy: createdHere?.policy,
+        resourceOutside: !createdHere,
+        context: {},
+        purpose,
+        secret: { name, ...secretEnv },
+      });
+    }
+    decryptTargets(keyModel, 'secretsmanager', secretEnv.region, `${purpose}, decrypted by Secrets Manager`);
+  };
+
+  for (const container of task.containers) {
+    const who = `${task.family} ${container.name}`;
+    const image = parseImageUri(container.image ?? '');
+    if ('error' in image) {
+      lookup.findings.push({ id: 'image-invalid', severity: 'error', source: task.label, message: `container "${container.name}" image "${container.image}": ${image.error}` });
+    } else if (image.kind === 'ecr') {
+      for (const action of ECR_AUTH_ACTIONS) {
+        add({ action, resource: '*', resourceAccount: env.account, resourceOutside: false, context: {}, purpose: `${task.family} logs in to ECR` });
+      }
+      const repositoryArn = formatArn({ partition: image.partition, service: 'ecr', region: image.region, account: image.account, resource: `repository/${image.repository}` });
+      const repository = lookup.output.repositories.find((candidate) => candidate.arn === repositoryArn);
+      for (const action of ECR_PULL_ACTIONS) {
+        add({
+          action,
+          resource: repositoryArn,
+          resourceAccount: image.account,
+          resourcePolicy: repository?.policy,
+          resourceOutside: !repository,
+          context: {},
+          purpose: `${who} pulls ${image.repository}`,
+        });
+      }
+    }
+
+    const log = container.logConfiguration;
+    if (log?.logDriver === 'awslogs' && log.options?.['awslogs-group']) {
+      const region = log.options['awslogs-region'] ?? env.region;
+      const prefix = log.options['awslogs-stream-prefix'];
+      const stream = prefix ? `${prefix}/${container.name}/${TASK_ID}` : TASK_ID;
+      const resource = formatArn({ ...env, region, service: 'logs', resource: `log-group:${log.options['awslogs-group']}:log-stream:${stream}` });
+      for (const action of LOGS_WRITE_ACTIONS) {
+        add({ action, resource, resourceAccount: env.account, resourceOutside: false, context: {}, purpose: `${who} writes its log stream` });
+      }
+    }
+
+    for (const secret of container.secrets ?? []) {
+      const purpose = `${who} reads ${secret.name}`;
+      const parsed = parseArn(secret.valueFrom);
+      if (parsed?.service === 'secretsmanager') {
+        secretTargets(secret.valueFrom, purpose);
+        continue;
+      }
+      const arn = parsed ? secret.valueFrom : ssmParameterArn(env, secret.valueFrom);
+      for (const action of PARAMETER_READ_ACTIONS) {
+        add({ action, resource: arn, resourceAccount: accountOf(arn) ?? env.account, resourceOutside: false, context: {}, purpose });
+      }
+      const keyReference = lookup.facts.parameterKeys.get(arn);
+      const key = keyReference ? lookup.keyByAlias(keyReference.env, keyReference.alias) : undefined;
+      if (keyReference && !key) {
+        lookup.findings.push({ id: 'parameter-key-not-found', severity: 'error', source: task.label, message: `the key ${keyReference.alias} of parameter ${arn} is not created in the output` });
+      }
+      decryptTargets(key, 'ssm', parseArn(arn)?.region ?? env.region, `${purpose}, decrypted by SSM`);
+    }
+    if (container.repositoryCredentials) secretTargets(container.repositoryCredentials.credentialsParameter, `${who} reads its registry credentials`);
+  }
+  return targets;
+}
+
+/** Picks a concrete value for a policy pattern: every `*` becomes `example` and every `?` becomes `x`. */
+function concreteResource(pattern: string): string {
+  return pattern.replace(/\*/g, 'example').replace(/\?/g, 'x');
+}
+
+/** Takes the first value of each positive condition, so a declared statement is probed under the conditions it states. */
+function contextFromConditions(conditions: StatementJson['Condition']): Record<string, string | string[]> {
+  const context: Record<string, string | string[]> = {};
+  for (const [operator, block] of Object.entries(conditions ?? {})) {
+    if (/^(ForAnyValue:|ForAllValues:)?(StringEquals|StringLike|ArnEquals|ArnLike|Bool|NumericEquals|IpAddress)(IfExists)?$/.test(operator)) {
+      for (const [key, value] of Object.entries(block)) {
+        const first = asList(value as string | string[] | boolean)[0];
+        if (first !== undefined) context[key] = operator.startsWith('For') ? [concreteResource(String(first))] : concreteResource(String(first));
+      }
+    }
+  }
+  return context;
+}
+
+/** The task role's declared Allow statements, as one request per action and resource. */
+function declaredTargets(role: RoleModel, account: string, lookup: Lookup, family: string): Target[] {
+  const targets: Target[] = [];
+  for (const policy of role.policies) {
+    const statements = asList((policy.document?.Statement ?? []) as StatementJson | StatementJson[]);
+    for (const statement of statements) {
+      if (statement.Effect !== 'Allow') continue;
+      for (const action of asList(statement.Action)) {
+        // A wildcard action names no single request, and lint reports it where it is not allowed.
+        if (action.includes('*') || action.includes('?')) continue;
+        for (const pattern of asList(statement.Resource)) {
+          const resource = pattern === '*' ? '*' : concreteResource(pattern);
+          const found = resource === '*' ? { found: false } : lookup.resourcePolicyOf(resource);
+          // A resource ARN without an account, such as an S3 object, is taken to be in the role's account.
+          const resourceAccount = resource === '*' ? account : accountOf(resource) ?? account;
+          targets.push({
+            action,
+            resource,
+            resourceAccount,
+            resourcePolicy: found.policy,
+            resourceOutside: !found.found && resourceAccount !== account,
+            context: contextFromConditions(statement.Condition),
+            purpose: `${family} task role: ${statement.Sid ?? action}`,
+          });
+        }
+      }
+    }
+  }
+  return targets;
+}
+
+/** True when the resource policy admits a whole organization, so same-organization probes are allowed by design. */
+function admitsOrganization(policy: OutputPolicy | undefined): boolean {
+  return policy?.text.includes('aws:PrincipalOrgID') ?? false;
+}
+
+function sameRequest(a: Target, b: Target): boolean {
+  return a.action === b.action && a.resource === b.resource;
+}
+
+/**
+ * Derives every request to evaluate: the start-up requests of each task definition as its
+ * execution role and the task role's declared statements (must allow), and the probes (must deny):
+ * another role in the consumer account and in the owner account, a principal outside the
+ * organization, each role doing the other role's work, `kms:Decrypt` without or through another
+ * service, and a secret whose name extends a granted one.
+ */
+export function deriveRequests(output: SynthesizedOutput, facts: VerifyFacts): { requests: AccessRequest[]; findings: Finding[] } {
+  const findings: Finding[] = [];
+  const lookup = new Lookup(output, facts, findings);
+  const requests: AccessRequest[] = [];
+  const organizationId = facts.organizationId;
+
+  for (const task of output.taskDefinitions) {
+    const env = task.stack.env;
+    const executionRole = lookup.role(task.executionRoleArn);
+    const taskRole = lookup.role(task.taskRoleArn);
+    if (!executionRole) {
+      findings.push({
+        id: 'execution-role-not-found',
+        severity: 'error',
+        source: task.label,
+        message: `the execution role "${task.executionRoleArn ?? '(none)'}" is not a role in the output, so start-up access cannot be verified`,
+      });
+      continue;
+    }
+
+    const startUp = startUpTargets(task, lookup);
+    const declared = taskRole ? declaredTargets(taskRole, env.account, lookup, task.family) : [];
+    const request = (role: RoleModel, target: Target, expected: 'allow' | 'deny', purpose: string, guards: PolicySide[], context = target.context): AccessRequest => ({
+      expected,
+      purpose,
+      principal: role.arn,
+      identityPolicies: identityPolicies(role),
+      action: target.action,
+      resource: target.resource,
+      resourceAccount: target.resourceAccount,
+      resourcePolicy: target.resourcePolicy,
+      resourceOutside: target.resourceOutside,
+      context: { ...principalContext(role.arn, organizationId), ...context },
+      guards: expected === 'allow' ? [] : guards,
+    });
+
+    for (const target of startUp) requests.push(request(executionRole, target, 'allow', target.purpose, []));
+    if (taskRole) for (const target of declared) requests.push(request(taskRole, target, 'allow', target.purpose, []));
+
+    // Each role doing the other role's work.
+    if (taskRole) {
+      for (const target of startUp) {
+        if (declared.some((own) => sameRequest(own, target))) continue;
+        requests.push(request(taskRole, target, 'deny', `task role does execution role work: ${target.purpose}`, ['identity']));
+      }
+      for (const target of declared) {
+        if (startUp.some((own) => sameRequest(own, target))) continue;
+        requests.push(request(executionRole, target, 'deny', `execution role does task role work: ${target.purpose}`, ['identity']));
+      }
+    }
+
+    for (const target of startUp) {
+      const crossAccount = target.resourceAccount !== env.account;
+
+      if (target.decrypt) {
+        const { via, key } = target.decrypt;
+        // The key policy guards on its own only where it names the consumer; in the key's account it delegates to IAM.
+        const guards: PolicySide[] = crossAccount ? ['identity', 'resource'] : ['identity'];
+        const withoutVia = { ...target.context };
+        delete withoutVia['kms:ViaService'];
+        requests.push(request(executionRole, target, 'deny', `kms:Decrypt with ${key.aliases[0] ?? key.keyId} called directly, not through ${via}`, guards, withoutVia));
+        const other = serviceEndpoint('s3', key.env.region, key.env.partition);
+        requests.push(request(executionRole, target, 'deny', `kms:Decrypt with ${key.aliases[0] ?? key.keyId} through ${other}`, guards, { ...target.context, 'kms:ViaService': other }));
+      }
+
+      if (target.secret) {
+        const { name, region, account, partition } = target.secret;
+        const longer = formatArn({ partition: partition as 'aws', service: 'secretsmanager', region, account, resource: `secret:${name}-extra-${SYMBOLIC_SECRET_SUFFIX}` });
+        if (!startUp.some((other) => other.resource === longer)) {
+          // The other secret's resource policy is unknown, so only the identity policy is judged.
+          const other = { ...target, resource: longer, resourcePolicy: undefined, resourceOutside: true };
+          requests.push(request(executionRole, other, 'deny', `${name}-extra, a secret whose name starts with a granted one`, ['identity']));
+        }
+      }
+
+      if (!PROBED_ACTIONS.has(target.action) || !isSharedResource(target.resource, lookup)) continue;
+      const organizationWide = admitsOrganization(target.resourcePolicy);
+
+      const probe = (principal: string, policies: IdentityPolicyInput[], purpose: string, orgId: string | undefined, callerAccount: string): AccessRequest => {
+        const context: Record<string, string | string[]> = { ...principalContext(principal, orgId), ...target.context };
+        if (target.decrypt) context['kms:CallerAccount'] = callerAccount;
+        return {
+          expected: 'deny',
+          purpose,
+          principal,
+          identityPolicies: policies,
+          action: target.action,
+          resource: target.resource,
+          resourceAccount: target.resourceAccount,
+          resourcePolicy: target.resourcePolicy,
+          resourceOutside: false,
+          context,
+          guards: ['resource'],
+        };
+      };
+
+      if (crossAccount && !organizationWide) {
+        const intruder = roleArn(env.partition, env.account, 'intruder');
+        requests.push(probe(intruder, [ALLOW_EVERYTHING], `another role in the consumer account ${env.account}: ${target.purpose}`, organizationId, env.account));
+      }
+      if (!organizationWide) {
+        const intruder = roleArn(env.partition, target.resourceAccount, 'intruder');
+        requests.push(probe(intruder, [], `another role in the owner account ${target.resourceAccount}, without identity policy: ${target.purpose}`, organizationId, target.resourceAccount));
+      }
+      const outsider = roleArn(env.partition, OUTSIDE_ACCOUNT, 'outsider');
+      requests.push(probe(outsider, [ALLOW_EVERYTHING], `a role outside the organization: ${target.purpose}`, OUTSIDE_ORGANIZATION, OUTSIDE_ACCOUNT));
+    }
+  }
+  return { requests: dedupe(requests), findings };
+}
+
+/** One action per shared resource is enough to show that its resource policy stops other principals. */
+const PROBED_ACTIONS = new Set(['ecr:BatchGetImage', 'secretsmanager:GetSecretValue', 'kms:Decrypt']);
+
+function isSharedResource(arn: string, lookup: Lookup): boolean {
+  const { repositories, secrets } = lookup.output;
+  return repositories.some((repository) => repository.arn === arn) || secrets.some((secret) => secret.arn === arn) || lookup.keyByArn(arn) !== undefined;
+}
+
+function dedupe(requests: AccessRequest[]): AccessRequest[] {
+  const seen = new Set<string>();
+  return requests.filter((request) => {
+    const id = JSON.stringify([request.expected, request.principal, request.action, request.resource, request.context]);
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
+}

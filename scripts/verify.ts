@@ -1,0 +1,94 @@
+/**
+ * `npm run verify -- [DIR] [--format text|json|markdown] [--manifest FILE | --no-manifest] [--organization-id o-...]`
+ *
+ * Verifies a synthesized output folder (default `cdktf.out`). The organization id and the keys
+ * of SSM parameters are not in the Terraform output, so they are read from the manifest:
+ * `--manifest`, else ECS_ACCESS_MANIFEST, else the bundled example, the same order `npm run synth`
+ * uses. `--organization-id` overrides the manifest's. Exits 1 when a request misses its
+ * expectation or lint finds an error, 2 on invalid arguments.
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { ManifestError } from '../modules/core/errors';
+import { loadManifest } from '../modules/manifest/load';
+import { factsFromManifest, formatReport, ReportFormat, verifySynthesizedOutput, VerifyFacts } from '../modules/verify';
+import { NO_FACTS } from '../modules/verify/facts';
+
+const DEFAULT_MANIFEST = resolve(__dirname, '../examples/landing-zone.yaml');
+
+const USAGE = `usage: npm run verify -- [DIR] [--format text|json|markdown] [--manifest FILE | --no-manifest] [--organization-id o-xxxxxxxxxx]
+  DIR                 synthesized output folder (default: cdktf.out)
+  --format            text (default) prints a matrix per service; json for machines; markdown for pull requests
+  --manifest FILE     manifest the output was synthesized from (default: ECS_ACCESS_MANIFEST, else the bundled example)
+  --no-manifest       read nothing but the output; the organization id and parameter keys are then unknown
+  --organization-id   AWS Organizations id supplied as aws:PrincipalOrgID (default: the manifest's organizationId)`;
+
+interface Arguments {
+  dir: string;
+  format: ReportFormat;
+  manifest?: string;
+  organizationId?: string;
+}
+
+function parseArguments(argv: string[]): Arguments {
+  const parsed: Arguments = { dir: 'cdktf.out', format: 'text', manifest: process.env.ECS_ACCESS_MANIFEST ?? DEFAULT_MANIFEST };
+  for (let index = 0; index < argv.length; index++) {
+    const argument = argv[index];
+    const value = () => {
+      const next = argv[++index];
+      if (next === undefined) throw new Error(`${argument} needs a value`);
+      return next;
+    };
+    if (argument === '--format') {
+      const format = value();
+      if (format !== 'text' && format !== 'json' && format !== 'markdown') throw new Error(`--format is text, json or markdown, got "${format}"`);
+      parsed.format = format;
+    } else if (argument === '--manifest') parsed.manifest = value();
+    else if (argument === '--no-manifest') parsed.manifest = undefined;
+    else if (argument === '--organization-id') parsed.organizationId = value();
+    else if (argument === '--help' || argument === '-h') {
+      console.log(USAGE);
+      process.exit(0);
+    } else if (argument.startsWith('-')) throw new Error(`unknown option ${argument}`);
+    else parsed.dir = argument;
+  }
+  return parsed;
+}
+
+function loadFacts(args: Arguments): VerifyFacts {
+  let facts = NO_FACTS;
+  if (args.manifest) facts = factsFromManifest(loadManifest(resolve(args.manifest)));
+  if (args.organizationId) facts = { ...facts, organizationId: args.organizationId };
+  return facts;
+}
+
+async function main(): Promise<void> {
+  let args: Arguments;
+  try {
+    args = parseArguments(process.argv.slice(2));
+  } catch (error) {
+    console.error(`${(error as Error).message}\n${USAGE}`);
+    process.exitCode = 2;
+    return;
+  }
+  if (!existsSync(args.dir)) {
+    console.error(`output folder ${args.dir} not found; run \`npm run synth\` first or pass the folder as the first argument`);
+    process.exitCode = 2;
+    return;
+  }
+  let facts: VerifyFacts;
+  try {
+    facts = loadFacts(args);
+  } catch (error) {
+    if (!(error instanceof ManifestError)) throw error;
+    console.error(error.message);
+    process.exitCode = 2;
+    return;
+  }
+  const report = await verifySynthesizedOutput(args.dir, { facts });
+  console.log(formatReport(report, args.format));
+  if (args.format === 'text' && args.manifest) console.log(`facts (organization id, parameter keys) from ${args.manifest}`);
+  if (!report.passed) process.exitCode = 1;
+}
+
+void main();
