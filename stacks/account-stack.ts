@@ -3,6 +3,9 @@ import { LocalBackend, S3Backend, TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { EcsCluster } from '@cdktf/provider-aws/lib/ecs-cluster';
 import { EcsTask } from '../modules/constructs/ecs-task';
+import { VpcEndpoints } from '../modules/constructs/network';
+import { FargateService } from '../modules/constructs/service';
+import { vpcGroups } from '../modules/core/endpoints';
 import { SharedKey, SharedRepository, SharedSecret } from '../modules/constructs/shared-resources';
 import { LandingZone, StackScope } from '../modules/manifest/model';
 
@@ -18,6 +21,7 @@ export interface AccountStackProps {
  */
 export class AccountStack extends TerraformStack {
   readonly tasks: EcsTask[] = [];
+  readonly services: FargateService[] = [];
 
   constructor(scope: Construct, id: string, props: AccountStackProps) {
     super(scope, id);
@@ -53,11 +57,28 @@ export class AccountStack extends TerraformStack {
     }
 
     if (stack.services.length > 0) {
-      new EcsCluster(this, 'cluster', {
+      const cluster = new EcsCluster(this, 'cluster', {
         name: `${account.alias}-${stack.env.region}`,
         setting: [{ name: 'containerInsights', value: 'enabled' }],
       });
-      for (const service of stack.services) this.tasks.push(new EcsTask(this, `service-${service.name}`, { service }));
+      for (const service of stack.services) {
+        const task = new EcsTask(this, `service-${service.name}`, { service });
+        this.tasks.push(task);
+        // Only a service with a network can run; without one the task definition stands alone.
+        if (service.network) this.services.push(new FargateService(task, 'fargate', { service: { ...service, network: service.network }, task, cluster }));
+      }
+      this.addVpcEndpoints(stack);
+    }
+  }
+
+  /** Creates the VPC endpoints each VPC with an `egress: endpoints` service needs, and makes its services wait for them. */
+  private addVpcEndpoints(stack: StackScope): void {
+    const byName = new Map(this.services.map((fargate) => [fargate.serviceName, fargate]));
+    for (const group of vpcGroups(stack.services)) {
+      if (!group.needsEndpoints) continue;
+      const taskSecurityGroupIds = new Map([...byName].map(([name, fargate]) => [name, fargate.securityGroup.id]));
+      const endpoints = new VpcEndpoints(this, `vpc-endpoints-${group.vpcId}`, { env: stack.env, group, taskSecurityGroupIds });
+      for (const service of group.services) byName.get(service.name)?.addDependencies(endpoints.dependables);
     }
   }
 }

@@ -51,6 +51,15 @@ function byName<T extends { name: string }>(items: T[]): T[] {
   return [...items].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
+/**
+ * Whether a container's port is mapped. With a gateway only the gateway's is: the gateway reaches
+ * the application on localhost, which needs no mapping, and the load balancer registers only
+ * mapped ports.
+ */
+function exposesPort(container: ContainerInfo, service: ServiceInfo): boolean {
+  return container.isGateway || !service.containers.some((other) => other.isGateway);
+}
+
 function renderContainer(container: ContainerInfo, service: ServiceInfo, appContainers: readonly ContainerInfo[]): ContainerDefinition {
   const spec = container.spec;
   const definition: ContainerDefinition = {
@@ -59,7 +68,7 @@ function renderContainer(container: ContainerInfo, service: ServiceInfo, appCont
     cpu: spec.cpu ?? 0,
     essential: true,
     readonlyRootFilesystem: spec.readonlyRootFilesystem,
-    portMappings: spec.port === undefined ? [] : [{ containerPort: spec.port, hostPort: spec.port, protocol: 'tcp', name: `${container.name}-${spec.port}` }],
+    portMappings: spec.port === undefined || !exposesPort(container, service) ? [] : [{ containerPort: spec.port, hostPort: spec.port, protocol: 'tcp', name: `${container.name}-${spec.port}` }],
     environment: byName(Object.entries(spec.environment).map(([name, value]) => ({ name, value }))),
     secrets: byName(container.secrets.map((use) => ({ name: use.variable, valueFrom: use.valueFrom }))),
     mountPoints: [...spec.writablePaths].sort().map((path) => ({ sourceVolume: volumeName(container.name, path), containerPath: path, readOnly: false })),

@@ -1,6 +1,6 @@
 import { ImageReference, Partition, ResourceEnv, SecretReference } from '../core/arn';
 import { Warning } from '../core/errors';
-import { ContainerSpec, GatewaySpec, ServiceSpec, StatementSpec } from './schema';
+import { AutoscalingSpec, ContainerSpec, GatewaySpec, LoadBalancerSpec, NetworkSpec, ServiceSpec, StatementSpec } from './schema';
 
 /** The manifest after validation, with every reference resolved to the object it names. */
 
@@ -104,6 +104,23 @@ export interface ServiceInfo {
   readonly gateway?: GatewaySpec;
   readonly executionRole: RoleInfo & { readonly attachManagedPolicy: boolean };
   readonly taskRole: RoleInfo & { readonly statements: readonly StatementSpec[]; readonly ecsExec: boolean };
+  /** Absent when the manifest gives no `network`: then only the task definition is written, no ECS service. */
+  readonly network?: NetworkSpec;
+  readonly loadBalancer?: LoadBalancerInfo;
+  /** The container that receives traffic from the load balancer: the gateway when there is one. */
+  readonly ingress?: IngressInfo;
+  readonly desiredCount: number;
+  readonly autoscaling: AutoscalingSpec;
+}
+
+export interface LoadBalancerInfo extends LoadBalancerSpec {
+  /** The manifest's path, or the gateway preset's when the manifest gives none. */
+  readonly healthCheckPath: string;
+}
+
+export interface IngressInfo {
+  readonly container: string;
+  readonly port: number;
 }
 
 export interface LandingZone {

@@ -141,8 +141,78 @@ export const GatewaySchema = z
     environment,
     secrets,
     healthCheckPath: z.string().optional(),
+    healthCheckCommand: z
+      .array(z.string())
+      .min(1)
+      .optional()
+      .describe("Container health check, such as `[CMD, /healthcheck]`. Default: the preset's, or wget on `healthCheckPath`."),
+    user: z.string().optional().describe("Non-root user to run as. Default: the preset's user, or the image's."),
+    upstreamContainer: z
+      .string()
+      .optional()
+      .describe('Application container the gateway forwards to. Default: the only application container with a `port`.'),
   })
   .describe('The API gateway container that receives all traffic and forwards it to the application.');
+
+export const EgressRuleSchema = z
+  .strictObject({
+    description: z.string().min(1),
+    protocol: z.enum(['tcp', 'udp']).default('tcp'),
+    port: z.number().int().min(1).max(65535),
+    toPort: z.number().int().min(1).max(65535).optional().describe('Last port of a range. Default: `port` alone.'),
+    cidr: z.string().optional().describe('IPv4 or IPv6 CIDR the tasks may reach.'),
+    prefixListId: z.string().optional().describe('Managed prefix list the tasks may reach, such as `pl-0a1b2c3d`.'),
+  })
+  .describe('An outbound rule of the task security group, for a database or another service; give `cidr` or `prefixListId`.');
+
+export const NetworkSchema = z
+  .strictObject({
+    vpcId: z.string().describe('Id of the existing VPC, such as `vpc-0a1b2c3d4e5f60718`.'),
+    subnetIds: z.array(z.string()).min(1).describe('Subnets the tasks run in, usually private ones in two or more availability zones.'),
+    assignPublicIp: z.boolean().default(false).describe('Give each task a public IP; only for tasks in public subnets without NAT.'),
+    egress: z
+      .enum(['nat', 'endpoints', 'none'])
+      .default('nat')
+      .describe('How tasks reach AWS APIs: `nat` through a NAT gateway, `endpoints` through VPC endpoints created here, `none` when the subnets have no route out.'),
+    routeTableIds: z
+      .array(z.string())
+      .default([])
+      .describe('Route tables of `subnetIds`; with `egress: endpoints` they get the S3 gateway endpoint that serves ECR image layers.'),
+    egressRules: z.array(EgressRuleSchema).default([]),
+  })
+  .describe('Where the tasks run: an existing VPC and its subnets.');
+
+export const LoadBalancerSchema = z
+  .strictObject({
+    scheme: z.enum(['internet-facing', 'internal']).default('internal'),
+    subnetIds: z.array(z.string()).min(2).describe('Subnets of the load balancer, in at least two availability zones.'),
+    certificateArn: z
+      .string()
+      .optional()
+      .describe('ACM certificate for the HTTPS listener. Default: none, and the load balancer serves plain HTTP with a warning.'),
+    sslPolicy: z.string().default('ELBSecurityPolicy-TLS13-1-2-2021-06').describe('TLS policy of the HTTPS listener.'),
+    allowedCidrs: z.array(z.string()).min(1).describe('IPv4 or IPv6 CIDRs that may connect to the load balancer.'),
+    healthCheckPath: z.string().optional().describe("Path the target group checks on the gateway port. Default: the gateway preset's path."),
+    idleTimeoutSeconds: z.number().int().min(1).max(4000).default(60),
+    deletionProtection: z.boolean().default(false),
+  })
+  .describe('An Application Load Balancer in front of the gateway container.');
+
+export const AutoscalingSchema = z
+  .strictObject({
+    minCapacity: z.number().int().min(0).default(2),
+    maxCapacity: z.number().int().min(1).default(6),
+    cpuTargetPercent: z.number().min(10).max(90).default(60).describe('Average CPU utilization the service is scaled to hold.'),
+    requestsPerTarget: z
+      .number()
+      .int()
+      .min(1)
+      .default(1000)
+      .describe('Load balancer requests per task per minute the service is scaled to hold; used only with `loadBalancer`.'),
+    scaleInCooldownSeconds: z.number().int().min(0).default(300),
+    scaleOutCooldownSeconds: z.number().int().min(0).default(60),
+  })
+  .describe('Target-tracking scaling of the desired task count.');
 
 export const ServiceSchema = z
   .strictObject({
@@ -152,6 +222,10 @@ export const ServiceSchema = z
     memory: z.number().int().default(1024),
     containers: z.record(z.string(), ContainerSchema),
     gateway: GatewaySchema.optional(),
+    network: NetworkSchema.optional().describe('Default: none, and only the task definition and its roles are written, no ECS service.'),
+    loadBalancer: LoadBalancerSchema.optional().describe('Needs `network`. Default: none, and the service gets no load balancer.'),
+    desiredCount: z.number().int().min(0).default(2).describe('Tasks started at first deployment; autoscaling adjusts it afterwards.'),
+    autoscaling: AutoscalingSchema.prefault({}),
     executionRole: RoleOptionsSchema.extend({
       attachManagedPolicy: z
         .boolean()
@@ -193,6 +267,10 @@ export type ContainerSpec = z.output<typeof ContainerSchema>;
 export type SecretSource = z.output<typeof SecretSourceSchema>;
 export type StatementSpec = z.output<typeof StatementSchema>;
 export type GatewaySpec = z.output<typeof GatewaySchema>;
+export type NetworkSpec = z.output<typeof NetworkSchema>;
+export type LoadBalancerSpec = z.output<typeof LoadBalancerSchema>;
+export type AutoscalingSpec = z.output<typeof AutoscalingSchema>;
+export type EgressRuleSpec = z.output<typeof EgressRuleSchema>;
 
 /** JSON Schema of the manifest, for editor completion (`yaml-language-server` or VS Code's `json.schemas`). */
 export function manifestJsonSchema(): object {

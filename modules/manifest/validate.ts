@@ -18,7 +18,8 @@ import {
   ssmParameterNameProblem,
 } from '../core/arn';
 import { ManifestProblem, ProblemCollector, Warning } from '../core/errors';
-import { gatewayContainer } from './gateway';
+import { GatewayContainer, gatewayContainer } from './gateway';
+import { resolveDeployment } from './service-network';
 import {
   AccountInfo,
   ContainerInfo,
@@ -399,8 +400,9 @@ class Resolver {
     spec.taskRole.statements.forEach((statement, index) => this.checkStatement(statement, `${path}.taskRole.statements.${index}`));
 
     const containerSpecs: [string, ContainerSpec, boolean][] = Object.entries(spec.containers).map(([containerName, container]) => [containerName, container, false]);
+    let gateway: GatewayContainer | undefined;
     if (spec.gateway) {
-      const gateway = gatewayContainer(spec.gateway, `${path}.gateway`, (problem) => this.problems.add(problem));
+      gateway = gatewayContainer(spec.gateway, `${path}.gateway`, spec.containers, (problem) => this.problems.add(problem));
       if (gateway) {
         if (spec.containers[gateway.name] !== undefined) {
           this.problem('container-name-duplicate', `${path}.containers.${gateway.name}`, `the name \`${gateway.name}\` is taken by the gateway container`, gateway.name, 'rename the container');
@@ -419,6 +421,7 @@ class Resolver {
       const info = this.resolveContainer(name, containerName, container, containerPath, env, isGateway);
       if (info) containers.push(info);
     }
+    const deployment = resolveDeployment({ spec, path, env, gateway, containers }, (problem) => this.problems.add(problem), (warning) => this.warnings.push(warning));
 
     const rolePath = (options: { path: string }) => options.path;
     return {
@@ -429,6 +432,7 @@ class Resolver {
       account,
       containers,
       gateway: spec.gateway,
+      ...deployment,
       executionRole: {
         name: executionRoleName,
         path: rolePath(spec.executionRole),
