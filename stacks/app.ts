@@ -10,7 +10,7 @@ export interface SynthResult {
   readonly stacks: readonly string[];
 }
 
-/** Builds the cdktf app for a landing zone: one stack per (account, region) that holds anything. */
+/** Builds the cdktf app for a landing zone: one stack per (account, region) that has any resource or service. */
 export function buildApp(zone: LandingZone, outdir: string): { app: App; stacks: AccountStack[] } {
   const app = new App({ outdir, skipValidation: false });
   const stacks = stackScopes(zone).map((scope) => new AccountStack(app, scope.name, { zone, scope }));

@@ -45,7 +45,12 @@ function pascal(text: string): string {
     .join('');
 }
 
-/** Trust policy for either role: `ecs-tasks.amazonaws.com`, optionally bound to the account and its ECS resources. */
+/**
+ * Builds the trust policy of either role: `ecs-tasks.amazonaws.com`, optionally bound to the
+ * account and its ECS resources with `aws:SourceAccount` and `aws:SourceArn`.
+ * NOTE: the ECS developer guide documents these keys for the task role's trust policy; for the
+ * execution role they are widely used but not documented there, hence `trustConditions`.
+ */
 export function trustPolicy(role: RoleInfo, env: ResourceEnv): PolicyDocument {
   const conditions = role.trustConditions
     ? { ArnLike: { 'aws:SourceArn': [ecsSourceArnPattern(env)] }, StringEquals: { 'aws:SourceAccount': [env.account] } }
@@ -60,7 +65,7 @@ interface KeyUse {
   via: DecryptVia;
 }
 
-/** The keys a service's secrets and parameters need decrypted, with the service that decrypts. */
+/** Lists the keys a service's secrets and parameters need decrypted, with the service that decrypts. */
 export function keyUses(service: ServiceInfo): KeyUse[] {
   const uses = new Map<string, KeyUse>();
   for (const container of service.containers) {
@@ -184,7 +189,7 @@ function consumersOf(zone: LandingZone, uses: (service: ServiceInfo) => boolean)
 }
 
 /**
- * The repository policy: pull actions for every execution role that pulls from it, from any
+ * Builds the repository policy: pull actions for every execution role that pulls from it, from any
  * account, or for the whole organization. Same-account roles are listed too, which costs
  * nothing and keeps the policy a complete list of consumers. No `Resource` element, and never
  * `ecr:GetAuthorizationToken`, which a repository policy cannot grant.
@@ -198,7 +203,7 @@ export function repositoryPolicy(zone: LandingZone, repository: RepositoryInfo):
   return new PolicyDocument('resource', [{ sid: 'PullByExecutionRoles', actions: [...ECR_PULL_ACTIONS], ...consumerScope(consumers, repository.env.partition) }]);
 }
 
-/** The secret's resource policy: `GetSecretValue` for execution roles in other accounts, or for the organization. */
+/** Builds the secret's resource policy: `GetSecretValue` for execution roles in other accounts, or for the organization. */
 export function secretPolicy(zone: LandingZone, secret: SecretInfo): PolicyDocument | undefined {
   if (secret.access === 'organization') {
     return new PolicyDocument('resource', [{ sid: 'ReadFromOrganization', actions: [...SECRET_READ_ACTIONS], resources: ['*'], ...organizationScope(zone) }]);
@@ -209,7 +214,7 @@ export function secretPolicy(zone: LandingZone, secret: SecretInfo): PolicyDocum
 }
 
 /**
- * The key policy: the account root administers and delegates to IAM, named administrators
+ * Builds the key policy: the account root administers and delegates to IAM, named administrators
  * manage (by account root plus `aws:PrincipalArn`, like every principal here, so the policy
  * survives their roles being recreated), and each consumer account's execution roles decrypt
  * only through the service that uses the key. Same-account roles need no usage statement
@@ -260,7 +265,7 @@ function needsOrganizationDecrypt(zone: LandingZone, key: KeyInfo): boolean {
   return [...zone.secrets.values()].some((secret) => secret.managed && secret.access === 'organization' && secret.kmsKey === key);
 }
 
-/** Groups the landing zone into one scope per (account, region) that holds anything. */
+/** Groups the landing zone into one scope per (account, region) that has any resource or service. */
 export function stackScopes(zone: LandingZone): StackScope[] {
   const scopes = new Map<string, { account: string; region: string; services: ServiceInfo[]; keys: KeyInfo[]; repositories: RepositoryInfo[]; secrets: SecretInfo[] }>();
   const scopeOf = (accountKey: string, region: string) => {

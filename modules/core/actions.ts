@@ -1,23 +1,23 @@
-/** Named action sets, so every grant says what it allows by name rather than by a list typed again. */
+/** Named action sets, so every grant names what it allows instead of repeating a list. */
 
 /** The one ECR action that has no resource: it returns a registry login token. */
 export const ECR_AUTH_ACTIONS = ['ecr:GetAuthorizationToken'] as const;
 
-/** What an image pull needs on the repository, both in the execution role and in the repository policy. */
+/** Actions an image pull needs on the repository, both in the execution role and in the repository policy. */
 export const ECR_PULL_ACTIONS = ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'] as const;
 
-/** What the awslogs driver needs on a log group that already exists. */
+/** Actions the awslogs driver needs on a log group that already exists. */
 export const LOGS_WRITE_ACTIONS = ['logs:CreateLogStream', 'logs:PutLogEvents'] as const;
 
-/** What ECS needs to inject a Secrets Manager secret into a container. */
+/** Action ECS needs to inject a Secrets Manager secret into a container. */
 export const SECRET_READ_ACTIONS = ['secretsmanager:GetSecretValue'] as const;
 
-/** What ECS needs to inject SSM parameters into a container. */
+/** Action ECS needs to inject SSM parameters into a container. */
 export const PARAMETER_READ_ACTIONS = ['ssm:GetParameters'] as const;
 
 export const KMS_DECRYPT_ACTIONS = ['kms:Decrypt'] as const;
 
-/** What ECS Exec needs on the task role to open its channels. */
+/** Actions ECS Exec needs on the task role to open its channels. */
 export const ECS_EXEC_ACTIONS = [
   'ssmmessages:CreateControlChannel',
   'ssmmessages:CreateDataChannel',
@@ -25,7 +25,7 @@ export const ECS_EXEC_ACTIONS = [
   'ssmmessages:OpenDataChannel',
 ] as const;
 
-/** What named key administrators may do; neither encrypt nor decrypt. */
+/** Actions of named key administrators, which include neither encrypt nor decrypt. */
 export const KMS_ADMIN_ACTIONS = [
   'kms:CancelKeyDeletion',
   'kms:Create*',

@@ -7,7 +7,7 @@ export type Partition = 'aws' | 'aws-cn' | 'aws-us-gov';
 
 export const PARTITIONS: readonly Partition[] = ['aws', 'aws-cn', 'aws-us-gov'];
 
-/** Where a resource lives. IAM ARNs are global, so their region is the empty string. */
+/** Partition, region and account of a resource. IAM ARNs are global, so their region is the empty string. */
 export interface ResourceEnv {
   readonly partition: Partition;
   readonly region: string;
@@ -185,7 +185,7 @@ export interface SecretReference {
 /**
  * Parses a Secrets Manager ARN as ECS accepts it in `valueFrom`:
  * `arn:<partition>:secretsmanager:<region>:<account>:secret:<name>[-XXXXXX][:json-key:version-stage:version-id]`.
- * `complete` says whether the name carries the random suffix; callers must say, because
+ * `complete` tells whether the name carries the random suffix. Callers decide, because
  * `name-abcdef` is ambiguous on its own.
  */
 export function parseSecretArn(arn: string, complete: boolean): SecretReference | { error: string } {
@@ -220,14 +220,14 @@ export function parseSecretArn(arn: string, complete: boolean): SecretReference 
   };
 }
 
-/** The secret's ARN without the `valueFrom` suffix: complete when the random suffix is known, partial otherwise. */
+/** Returns the secret's ARN without the `valueFrom` suffix: complete when the random suffix is known, partial otherwise. */
 export function secretArn(ref: SecretReference): string {
   const name = ref.suffix ? `${ref.name}-${ref.suffix}` : ref.name;
   return formatArn({ ...ref.env, service: 'secretsmanager', resource: `secret:${name}` });
 }
 
 /**
- * The resource an IAM or resource policy grants for the secret. A partial ARN becomes
+ * Returns the resource an IAM or resource policy grants for the secret. A partial ARN becomes
  * `<name>-??????` so it matches exactly six suffix characters and never a secret whose name
  * merely starts with this one.
  */
@@ -236,7 +236,7 @@ export function secretPolicyResource(ref: SecretReference): string {
   return formatArn({ ...ref.env, service: 'secretsmanager', resource: `secret:${ref.name}-??????` });
 }
 
-/** The `valueFrom` string for the task definition: the ARN plus `:json-key:version-stage:version-id` when any is set. */
+/** Returns the `valueFrom` string for the task definition: the ARN plus `:json-key:version-stage:version-id` when any is set. */
 export function secretValueFrom(ref: SecretReference): string {
   const base = secretArn(ref);
   if (!ref.jsonKey && !ref.versionStage && !ref.versionId) return base;
@@ -292,7 +292,7 @@ export function aliasName(alias: string): string {
 // ---------------------------------------------------------------------------------------------
 // ECS
 
-/** The ARN pattern AWS documents for `aws:SourceArn` in ECS task role trust policies. */
+/** Returns the ARN pattern the ECS developer guide gives for `aws:SourceArn` in task role trust policies. */
 export function ecsSourceArnPattern(env: ResourceEnv): string {
   return formatArn({ ...env, service: 'ecs', resource: '*' });
 }

@@ -1,8 +1,8 @@
 /**
  * Offline `terraform init`, `validate` and `plan` of synthesized stacks, with no network and no
  * AWS account. Each stack is copied into its own work folder with an override file that switches
- * the backend to local state, gives the provider dummy credentials and drops role assumption;
- * the synthesized stacks themselves stay untouched.
+ * the backend to local state, gives the provider dummy credentials and drops role assumption.
+ * The synthesized stacks themselves stay untouched.
  */
 import { execFile } from 'node:child_process';
 import { accessSync, constants, copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -18,7 +18,7 @@ export const AWS_PROVIDER_VERSION = '5.100.0';
 export const TERRAFORM_SETTING = 'ECS_ACCESS_TERRAFORM';
 export const MIRROR_SETTING = 'ECS_ACCESS_PROVIDER_MIRROR';
 
-/** Thrown when terraform or the provider mirror cannot be found; the message says how to set them. */
+/** Thrown when terraform or the provider mirror cannot be found. The message names the setting to use. */
 export class OfflineSetupError extends Error {
   constructor(message: string) {
     super(message);
