@@ -25,7 +25,8 @@ export type RolePolicyLayout =
 /**
  * Lays out identity statements within IAM's quotas: inline while the rendered document fits the
  * per-role inline quota, otherwise packed into managed policies of at most 6,144 characters,
- * up to the per-role attachment count. Anything larger is reported as `too-large` with the numbers.
+ * up to the per-role attachment count; a statement too large for one managed policy is split by
+ * resources first. Anything larger is reported as `too-large` with the numbers.
  */
 export function layoutRolePolicy(statements: readonly Statement[], maxManagedPolicies: number = QUOTAS.managedPoliciesPerRole): RolePolicyLayout {
   const whole = new PolicyDocument('identity', statements);
@@ -35,7 +36,7 @@ export function layoutRolePolicy(statements: readonly Statement[], maxManagedPol
   const groups: Statement[][] = [];
   let current: Statement[] = [];
   let currentSize = overhead;
-  for (const statement of statements) {
+  for (const statement of statements.flatMap((whole) => splitByResources(whole, QUOTAS.managedPolicy - overhead))) {
     const size = policySize(JSON.stringify(renderStatement(statement))) + 1;
     if (size + overhead > QUOTAS.managedPolicy) {
       return { kind: 'too-large', size: size + overhead, limit: QUOTAS.managedPolicy, needed: Number.POSITIVE_INFINITY };
@@ -53,4 +54,34 @@ export function layoutRolePolicy(statements: readonly Statement[], maxManagedPol
     return { kind: 'too-large', size: whole.size, limit: maxManagedPolicies * QUOTAS.managedPolicy, needed: groups.length };
   }
   return { kind: 'managed', documents: groups.map((group) => new PolicyDocument('identity', group)) };
+}
+
+function statementSize(statement: Statement): number {
+  return policySize(JSON.stringify(renderStatement(statement))) + 1;
+}
+
+/**
+ * Splits a statement whose resource list alone exceeds one managed policy into parts of the
+ * same actions and conditions over disjoint resources, so each part fits. The parts together
+ * grant exactly what the statement did.
+ */
+function splitByResources(statement: Statement, budget: number): Statement[] {
+  const resources = [...new Set(statement.resources ?? [])].sort();
+  if (statementSize(statement) <= budget || resources.length < 2) return [statement];
+  const emptySize = statementSize({ ...statement, sid: `${statement.sid}Part00`, resources: [] });
+  const parts: string[][] = [];
+  let current: string[] = [];
+  let currentSize = emptySize;
+  for (const resource of resources) {
+    const size = JSON.stringify(resource).length + 1;
+    if (currentSize + size > budget && current.length > 0) {
+      parts.push(current);
+      current = [];
+      currentSize = emptySize;
+    }
+    current.push(resource);
+    currentSize += size;
+  }
+  parts.push(current);
+  return parts.map((part, index) => ({ ...statement, sid: `${statement.sid}Part${index + 1}`, resources: part }));
 }

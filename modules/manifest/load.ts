@@ -1,21 +1,27 @@
 import { readFileSync } from 'node:fs';
-import { parseDocument } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import { ManifestError } from '../core/errors';
 import { LandingZone } from './model';
 import { validateManifest } from './validate';
 
 /** Parses manifest text as YAML (a superset of JSON), rejecting duplicate keys. */
 export function parseManifestText(text: string, source = 'manifest'): unknown {
-  const document = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+  // Without prettyErrors the parser leaves positions as offsets; the line counter turns them into lines.
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { uniqueKeys: true, prettyErrors: false, lineCounter });
   if (document.errors.length > 0) {
     throw new ManifestError(
-      document.errors.map((error) => ({
-        id: error.code === 'DUPLICATE_KEY' ? 'yaml-duplicate-key' : 'yaml-syntax',
-        path: error.linePos ? `line ${error.linePos[0].line}, column ${error.linePos[0].col}` : source,
-        rule: error.code === 'DUPLICATE_KEY' ? 'a key appears once in each mapping; a duplicate would silently replace the first' : 'the file must be valid YAML or JSON',
-        received: error.message.split('\n')[0],
-        fix: error.code === 'DUPLICATE_KEY' ? 'remove or rename the duplicate key' : 'correct the syntax at the position shown',
-      })),
+      document.errors.map((error) => {
+        const position = lineCounter.linePos(error.pos[0]);
+        const duplicate = error.code === 'DUPLICATE_KEY';
+        return {
+          id: duplicate ? 'yaml-duplicate-key' : 'yaml-syntax',
+          path: `line ${position.line}, column ${position.col}`,
+          rule: duplicate ? 'a key appears once in each mapping; a duplicate would silently replace the first' : 'the file must be valid YAML or JSON',
+          received: error.message.split('\n')[0],
+          fix: duplicate ? 'remove or rename the duplicate key' : 'correct the syntax at the position shown',
+        };
+      }),
       source,
     );
   }

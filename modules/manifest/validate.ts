@@ -17,8 +17,8 @@ import {
   ssmParameterArn,
   ssmParameterNameProblem,
 } from '../core/arn';
-import { ManifestProblem, ProblemCollector, Warning } from '../core/errors';
-import { GatewayContainer, gatewayContainer } from './gateway';
+import { ManifestError, ManifestProblem, Warning } from '../core/errors';
+import { GATEWAY_CONTAINER_NAME, GatewayContainer, gatewayContainer } from './gateway';
 import { resolveDeployment } from './service-network';
 import {
   AccountInfo,
@@ -30,6 +30,10 @@ import {
   SecretUse,
   ServiceInfo,
 } from './model';
+import { credentialValueKind, isCredentialName } from './rules/credentials';
+import { findEmptyFields } from './rules/empty-fields';
+import { bucketNameProblem, clusterNameProblem, logGroupNameProblem, roleNameProblem } from './rules/names';
+import { broadResourceWildcard, isWildcardAction } from './rules/wildcards';
 import { ContainerSpec, Manifest, ManifestSchema, SecretSource, ServiceSpec, StatementSpec } from './schema';
 
 /** Log retention values CloudWatch Logs accepts, in days; 0 (never expire) is rejected on purpose. */
@@ -52,23 +56,27 @@ function range(from: number, to: number, step: number): number[] {
   return values;
 }
 
-const CREDENTIAL_NAME = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIALS?|AUTH_?KEY)/i;
-const CREDENTIAL_VALUE = [/\b(AKIA|ASIA)[A-Z0-9]{16}\b/, /-----BEGIN [A-Z ]*PRIVATE KEY-----/, /\bgh[pousr]_[A-Za-z0-9]{30,}\b/, /\bxox[baprs]-[A-Za-z0-9-]{10,}\b/, /:\/\/[^/\s:@]+:[^/\s@]+@/];
-
 const ECS_TASKS_SERVICE = 'ecs-tasks.amazonaws.com';
+/** Account aliases name stacks, state keys and ECS clusters (`<alias>-<region>`). */
+const ACCOUNT_ALIAS = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 const MAX_ROLE_NAME = 64;
 
 /** Parses and validates a manifest object, returning the resolved landing zone or throwing a `ManifestError` with every problem. */
 export function validateManifest(raw: unknown, source?: string): LandingZone {
+  // An empty field is reported once, as `field-empty`, not again by every rule that reads it.
+  const emptyFields = findEmptyFields(raw);
+  const emptyPaths = emptyFields.map((problem) => problem.path);
+  const coveredByEmpty = (problem: ManifestProblem) => emptyPaths.some((path) => problem.path === path || problem.path.startsWith(`${path}.`));
+  const throwProblems = (problems: readonly ManifestProblem[]) => {
+    const all = [...emptyFields, ...problems.filter((problem) => !coveredByEmpty(problem))];
+    if (all.length > 0) throw new ManifestError(all, source);
+  };
+
   const parsed = ManifestSchema.safeParse(raw);
-  if (!parsed.success) {
-    const problems = new ProblemCollector();
-    for (const issue of parsed.error.issues) problems.add(schemaProblem(issue, raw));
-    problems.throwIfAny(source);
-  }
+  if (!parsed.success) throwProblems(parsed.error.issues.flatMap((issue) => schemaProblems(issue, raw)));
   const resolver = new Resolver(parsed.data as Manifest);
   const zone = resolver.resolve();
-  resolver.problems.throwIfAny(source);
+  throwProblems(resolver.problems.list);
   return zone;
 }
 
@@ -85,23 +93,47 @@ function joinPath(path: readonly PropertyKey[]): string {
   return path.length === 0 ? '(manifest)' : path.map(String).join('.');
 }
 
-function schemaProblem(issue: z.core.$ZodIssue, raw: unknown): ManifestProblem {
+/**
+ * Container fields people carry over from hand-written task definitions to ask for a log
+ * configuration. Log groups are created by Terraform with a retention, so ECS must never create
+ * them (`awslogs-create-group` would also need `logs:CreateLogGroup` on the execution role).
+ */
+const LOG_CONFIGURATION_FIELDS = new Set(['logConfiguration', 'logOptions', 'logDriver', 'logGroup', 'logGroupName', 'createLogGroup', 'awslogs-create-group', 'awslogs-group']);
+
+/** Maps one zod issue to manifest problems: one per unknown field, so each gets its own path. */
+function schemaProblems(issue: z.core.$ZodIssue, raw: unknown): ManifestProblem[] {
   const path = joinPath(issue.path);
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys.map((key) => {
+      const keyPath = joinPath([...issue.path, key]);
+      if (LOG_CONFIGURATION_FIELDS.has(key)) {
+        return {
+          id: 'log-configuration-not-supported',
+          path: keyPath,
+          rule: 'log groups are created by Terraform as /ecs/<service>/<container> with a retention, so ECS is never asked to create or choose one',
+          received: valueAt(raw, [...issue.path, key]),
+          fix: `remove \`${key}\`; set \`logRetentionDays\` to change how long logs are kept`,
+        };
+      }
+      return { id: 'field-unknown', path: keyPath, rule: `unknown field \`${key}\``, received: valueAt(raw, [...issue.path, key]), fix: 'remove the field or check its spelling against schema/manifest.schema.json' };
+    });
+  }
+  return [schemaProblem(issue, raw, path)];
+}
+
+function schemaProblem(issue: z.core.$ZodIssue, raw: unknown, path: string): ManifestProblem {
   const received = valueAt(raw, issue.path);
   switch (issue.code) {
     case 'invalid_type':
       if (received === undefined) {
         return { id: 'field-missing', path, rule: `a value of type ${issue.expected} is required`, received, fix: `add \`${String(issue.path.at(-1) ?? path)}\`` };
       }
+      if (issue.path.length === 3 && issue.path[0] === 'accounts' && issue.path[2] === 'id' && typeof received === 'number') {
+        return { id: 'account-id-invalid', path, rule: 'an account id is a string of exactly twelve digits; YAML reads an unquoted id as a number and drops leading zeros', received, fix: 'quote the id, such as id: "012345678901"' };
+      }
       return { id: 'field-type', path, rule: `expected ${issue.expected}`, received, fix: `give a ${issue.expected}` };
-    case 'unrecognized_keys':
-      return {
-        id: 'field-unknown',
-        path,
-        rule: `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((key) => `\`${key}\``).join(', ')}`,
-        received: issue.keys,
-        fix: 'remove the field or check its spelling against schema/manifest.schema.json',
-      };
+    case 'invalid_key':
+      return { id: 'field-name-invalid', path, rule: issue.issues.map((inner) => inner.message).join('; '), received: issue.path.at(-1), fix: 'rename the entry' };
     case 'invalid_value':
       return { id: 'field-value', path, rule: `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`, received, fix: 'use one of the listed values' };
     case 'invalid_union':
@@ -120,12 +152,23 @@ function schemaProblem(issue: z.core.$ZodIssue, raw: unknown): ManifestProblem {
   }
 }
 
+/** Collects problems so a whole manifest is checked before anything is thrown. */
+class ProblemList {
+  readonly list: ManifestProblem[] = [];
+
+  add(problem: ManifestProblem): void {
+    this.list.push(problem);
+  }
+}
+
 class Resolver {
-  readonly problems = new ProblemCollector();
+  readonly problems = new ProblemList();
   private readonly warnings: Warning[] = [];
   private readonly partition: Partition;
   private readonly accounts = new Map<string, AccountInfo>();
   private readonly accountsById = new Map<string, AccountInfo>();
+  /** Accounts whose id is not twelve digits; whatever lives in them is skipped, since every ARN would repeat that error. */
+  private readonly invalidAccounts = new Set<string>();
   private readonly keys = new Map<string, KeyInfo>();
   private readonly repositories = new Map<string, RepositoryInfo>();
   private readonly secrets = new Map<string, SecretInfo>();
@@ -150,6 +193,7 @@ class Resolver {
 
     for (const [key, account] of Object.entries(manifest.accounts)) this.resolveAccount(key, account);
     for (const [name, key] of Object.entries(manifest.kmsKeys)) this.resolveKey(name, key);
+    this.checkKeyAliases();
     for (const [name, repository] of Object.entries(manifest.repositories)) this.resolveRepository(name, repository);
     for (const [name, secret] of Object.entries(manifest.secrets)) this.resolveSecret(name, secret);
 
@@ -159,15 +203,19 @@ class Resolver {
       const service = this.resolveService(name, spec);
       if (!service) continue;
       for (const role of [service.executionRole, service.taskRole]) {
-        const roleKey = `${service.account.id}:${role.name}`;
+        // IAM role names are unique per account regardless of case and path.
+        const roleKey = `${service.account.id}:${role.name.toLowerCase()}`;
         const previous = roleNames.get(roleKey);
         if (previous) {
-          this.problem('role-name-duplicate', `services.${name}`, `role name \`${role.name}\` is already used by services.${previous} in the same account`, role.name, 'rename one of the services');
+          this.problem('role-name-duplicate', `services.${name}`, `role name \`${role.name}\` is already used by services.${previous} in the same account (IAM compares role names without case)`, role.name, 'rename one of the services');
         }
         roleNames.set(roleKey, name);
       }
+      this.checkServiceLimits(service);
       services.push(service);
     }
+    this.checkLogGroups(services);
+    this.checkStackNames(services);
     this.checkCrossAccountEncryption(services);
 
     return {
@@ -203,6 +251,7 @@ class Resolver {
       this.problem('account-unknown', `${path}.account`, 'the account must be a key of `accounts`', accountKey, `use one of: ${[...this.accounts.keys()].join(', ') || '(none declared)'}`);
       return undefined;
     }
+    if (this.invalidAccounts.has(accountKey)) return undefined;
     const resolvedRegion = region ?? this.manifest.defaults.region;
     if (region !== undefined && !this.checkRegion(`${path}.region`, region)) return undefined;
     return { partition: this.partition, region: resolvedRegion, account: account.id };
@@ -213,18 +262,37 @@ class Resolver {
     let valid = true;
     if (!/^\d{12}$/.test(account.id)) {
       this.problem('account-id-invalid', `${path}.id`, 'an account id is exactly twelve digits', account.id, 'quote the id in YAML so leading zeros stay, and check its length');
+      this.invalidAccounts.add(key);
       valid = false;
     } else if (this.accountsById.has(account.id)) {
       this.problem('account-id-duplicate', `${path}.id`, `the id is already used by accounts.${this.accountsById.get(account.id)!.key}`, account.id, 'declare each account once and refer to it by its key');
       valid = false;
     }
-    if (account.deploymentRoleArn !== undefined) {
+    if (account.deploymentRoleArn !== undefined && !this.invalidAccounts.has(key)) {
       const arn = parseArn(account.deploymentRoleArn);
       if (!arn || arn.service !== 'iam' || !arn.resource.startsWith('role/') || arn.partition !== this.partition || arn.account !== account.id) {
         this.problem('deployment-role-invalid', `${path}.deploymentRoleArn`, `a deployment role is an IAM role ARN in this account: arn:${this.partition}:iam::${account.id}:role/<name>`, account.deploymentRoleArn, 'give the ARN of the role Terraform assumes in this account');
       }
     }
-    if (account.stateRegion !== undefined) this.checkRegion(`${path}.stateRegion`, account.stateRegion);
+    if (account.stateRegion !== undefined) {
+      this.checkRegion(`${path}.stateRegion`, account.stateRegion);
+      if (account.stateBucket === undefined) {
+        this.problem('state-region-without-bucket', `${path}.stateRegion`, 'the state region applies only to a state bucket, and this account has none', account.stateRegion, 'remove `stateRegion`, or set `stateBucket`');
+      }
+    }
+    if (account.stateBucket !== undefined) {
+      const bucketProblem = bucketNameProblem(account.stateBucket);
+      if (bucketProblem) this.problem('state-bucket-invalid', `${path}.stateBucket`, bucketProblem, account.stateBucket, 'give the name of the existing S3 bucket, without `s3://` or an ARN');
+    }
+    const alias = account.alias ?? key;
+    if (!ACCOUNT_ALIAS.test(alias)) {
+      this.problem('account-alias-invalid', `${path}.alias`, 'an account alias names stacks and ECS clusters, so it has letters, digits, `-` and `_` and starts with a letter or digit', alias, account.alias === undefined ? 'set `alias`, because the account key is not a valid alias' : 'choose another alias');
+    } else {
+      const clash = [...this.accounts.values()].find((other) => other.alias.toLowerCase() === alias.toLowerCase());
+      if (clash) {
+        this.problem('account-alias-duplicate', `${path}.alias`, `the alias is already used by accounts.${clash.key}, and stacks are named after it (compared without case)`, alias, 'give each account its own alias');
+      }
+    }
     const info: AccountInfo = {
       key,
       id: account.id,
@@ -455,24 +523,39 @@ class Resolver {
 
   private checkStatement(statement: StatementSpec, path: string): void {
     statement.actions.forEach((action, index) => {
-      if (action === '*' || action.endsWith(':*') || action.includes('*')) {
-        if (!statement.allowWildcard) {
-          this.problem('wildcard-without-opt-in', `${path}.actions.${index}`, 'wildcard actions need an explicit opt-in', action, 'name the exact actions, or set `allowWildcard: true` on this statement');
-        }
+      if (isWildcardAction(action) && !statement.allowWildcard) {
+        this.problem('wildcard-without-opt-in', `${path}.actions.${index}`, 'an action with `*` or `?` matches more actions than it names and needs an explicit opt-in', action, 'name the exact actions, or set `allowWildcard: true` on this statement');
       }
       if (action !== '*' && !/^[a-z0-9-]+:[A-Za-z0-9*?]+$/.test(action)) {
         this.problem('action-invalid', `${path}.actions.${index}`, 'an action has the form `service:Action`', action, 'write the action as the service authorization reference lists it, such as s3:GetObject');
       }
     });
     statement.resources.forEach((resource, index) => {
+      const resourcePath = `${path}.resources.${index}`;
       if (resource.trim() === '') {
-        this.problem('resource-empty', `${path}.resources.${index}`, 'a resource must not be empty', resource, 'give the resource ARN, or remove the entry');
-      } else if (resource === '*' && !statement.allowWildcard) {
-        this.problem('wildcard-without-opt-in', `${path}.resources.${index}`, 'the `*` resource needs an explicit opt-in', resource, 'name the resource ARNs, or set `allowWildcard: true` on this statement');
-      } else if (resource !== '*' && !resource.startsWith(`arn:${this.partition}:`)) {
-        this.problem('resource-arn-invalid', `${path}.resources.${index}`, `a resource is an ARN in partition ${this.partition}`, resource, `write the full ARN, starting with arn:${this.partition}:`);
+        this.problem('resource-empty', resourcePath, 'a resource must not be empty', resource, 'give the resource ARN, or remove the entry');
+        return;
+      }
+      if (resource !== '*') {
+        const arn = parseArn(resource);
+        if (!arn || arn.partition !== this.partition || arn.service === '' || arn.resource === '') {
+          this.problem('resource-arn-invalid', resourcePath, `a resource is an ARN in partition ${this.partition}: arn:${this.partition}:<service>:<region>:<account>:<resource>`, resource, `write the full ARN, starting with arn:${this.partition}:`);
+          return;
+        }
+      }
+      const broad = broadResourceWildcard(resource);
+      if (broad && !statement.allowWildcard) {
+        this.problem('wildcard-without-opt-in', resourcePath, `${broad}; such a wildcard needs an explicit opt-in`, resource, 'name the resource, keeping a wildcard only below it (such as arn:<partition>:s3:::<bucket>/*), or set `allowWildcard: true` on this statement');
       }
     });
+    for (const [operator, entries] of Object.entries(statement.conditions ?? {})) {
+      for (const [key, values] of Object.entries(entries)) {
+        const conditionPath = `${path}.conditions.${operator}.${key}`;
+        if (values.length === 0 || values.some((value) => value.trim() === '')) {
+          this.problem('condition-value-empty', conditionPath, 'a condition compares with one or more non-empty values; an empty one matches nothing or everything depending on the operator', values, 'give the values, or remove the condition key');
+        }
+      }
+    }
   }
 
   private resolveContainer(serviceName: string, name: string, spec: ContainerSpec, path: string, serviceEnv: ResourceEnv, isGateway: boolean): ContainerInfo | undefined {
@@ -483,14 +566,22 @@ class Resolver {
     const logRetentionDays = spec.logRetentionDays ?? this.manifest.defaults.logRetentionDays;
     if (spec.logRetentionDays !== undefined) this.checkRetention(`${path}.logRetentionDays`, spec.logRetentionDays);
     const logGroupName = `/ecs/${serviceName}/${name}`;
-    if (logGroupName.length > 512) {
-      this.problem('log-group-name-invalid', path, 'a log group name has at most 512 characters', logGroupName, 'shorten the service or container name');
-    }
 
     for (const [variable, value] of Object.entries(spec.environment)) {
       const variablePath = `${path}.environment.${variable}`;
-      if (CREDENTIAL_NAME.test(variable) || CREDENTIAL_VALUE.some((pattern) => pattern.test(value))) {
-        this.problem('environment-plaintext-secret', variablePath, 'values that look like credentials must not be plain environment variables, which anyone who can describe the task definition can read', `${value.slice(0, 4)}…`, `store the value in Secrets Manager and reference it under \`${path}.secrets.${variable}\``);
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(variable)) {
+        this.problem('variable-name-invalid', variablePath, 'an environment variable name has letters, digits and `_`, and does not start with a digit', variable, 'rename the variable');
+      }
+      const valueKind = credentialValueKind(value);
+      if (valueKind || isCredentialName(variable)) {
+        this.problem(
+          'environment-plaintext-secret',
+          variablePath,
+          `${valueKind ? `the value looks like ${valueKind}` : 'the name says it holds a credential'}, and plain environment variables can be read by anyone allowed to describe the task definition`,
+          // The value itself is never echoed, so the error output does not leak it.
+          `(${value.length} characters, not shown)`,
+          `store the value in Secrets Manager and reference it as \`${path}.secrets.${variable}: { secret: <name from secrets> }\`; if it is not a credential, rename the variable`,
+        );
       }
       if (spec.secrets[variable] !== undefined) {
         this.problem('variable-defined-twice', variablePath, 'a variable is set either in `environment` or in `secrets`, not both', variable, 'remove one of the two');
@@ -605,6 +696,10 @@ class Resolver {
       this.problem('secret-arn-suffix', path, 'give the JSON key and version in `jsonKey`, `versionStage` and `versionId`, not inside the ARN', value, 'move the suffix fields into their own keys');
       return undefined;
     }
+    const declaredMatch = [...this.secrets.values()].find(
+      (secret) => secret.env.account === parsed.env.account && secret.env.region === parsed.env.region && secret.name === parsed.name && (parsed.suffix === undefined || secret.ref.suffix === undefined || secret.ref.suffix === parsed.suffix),
+    );
+    if (declaredMatch) return declaredMatch;
     if (!this.accountsById.has(parsed.env.account)) {
       this.problem('secret-account-unknown', path, 'the secret account must be declared under `accounts`', parsed.env.account, 'add the account to `accounts`, or declare the secret under `secrets` with `existingArn`');
       return undefined;
@@ -639,6 +734,19 @@ class Resolver {
       if (!secret) return undefined;
       if (source.versionStage && source.versionId) {
         this.problem('secret-version-conflict', path, 'give either `versionStage` or `versionId`, not both', source, 'remove one of them');
+        return undefined;
+      }
+      // ECS splits valueFrom at colons, so a colon inside one of these fields would shift the others.
+      if (source.jsonKey !== undefined && source.jsonKey.includes(':')) {
+        this.problem('secret-json-key-invalid', `${path}.jsonKey`, 'a JSON key must not contain `:`, which separates the fields of valueFrom', source.jsonKey, 'rename the key in the secret, or read the whole secret');
+        return undefined;
+      }
+      if (source.versionStage !== undefined && (source.versionStage.length > 256 || source.versionStage.includes(':'))) {
+        this.problem('secret-version-invalid', `${path}.versionStage`, 'a version stage has 1 to 256 characters and no `:`', source.versionStage, 'use a staging label such as AWSCURRENT or AWSPREVIOUS');
+        return undefined;
+      }
+      if (source.versionId !== undefined && !/^[A-Za-z0-9-]{32,64}$/.test(source.versionId)) {
+        this.problem('secret-version-invalid', `${path}.versionId`, 'a version id has 32 to 64 letters, digits and hyphens', source.versionId, 'copy the version id (a UUID) from Secrets Manager');
         return undefined;
       }
       const ref: SecretReference = { ...secret.ref, jsonKey: source.jsonKey, versionStage: source.versionStage, versionId: source.versionId };
@@ -682,6 +790,97 @@ class Resolver {
     return { kind: 'parameter', variable, path, name, arn, valueFrom: arn, kmsKey };
   }
 
+  /** Two keys with one alias in the same account and region would fail at apply: KMS aliases are unique there. */
+  private checkKeyAliases(): void {
+    const seen = new Map<string, string>();
+    for (const key of this.keys.values()) {
+      const slot = `${key.env.account}:${key.env.region}:${key.alias}`;
+      const previous = seen.get(slot);
+      if (previous) {
+        this.problem('kms-alias-duplicate', `kmsKeys.${key.name}.alias`, `alias \`${key.alias}\` is already used by kmsKeys.${previous} in account ${key.env.account} and region ${key.env.region}`, key.alias, 'give each key its own alias');
+      }
+      seen.set(slot, key.name);
+    }
+  }
+
+  /** Checks the names derived from a service against IAM and ECS rules, and its containers against the task size. */
+  private checkServiceLimits(service: ServiceInfo): void {
+    const { spec, path } = service;
+    // Sids are unique within a policy document; `EcsExecChannels` is the statement ECS Exec adds.
+    const sids = new Map<string, number>(spec.taskRole.ecsExec ? [['EcsExecChannels', -1]] : []);
+    spec.taskRole.statements.forEach((statement, index) => {
+      const previous = sids.get(statement.sid);
+      if (previous !== undefined) {
+        this.problem('statement-sid-duplicate', `${path}.taskRole.statements.${index}.sid`, previous < 0 ? 'the Sid `EcsExecChannels` is taken by the statement `ecsExec: true` adds' : `the Sid is already used by statement ${previous}`, statement.sid, 'give each statement its own Sid');
+      }
+      sids.set(statement.sid, index);
+    });
+    for (const [roleKey, role] of [['executionRole', service.executionRole], ['taskRole', service.taskRole]] as const) {
+      const problem = roleNameProblem(role.name);
+      // Length is reported once, by role-name-too-long.
+      if (problem && role.name.length <= MAX_ROLE_NAME) this.problem('role-name-invalid', `${path}.${roleKey}`, problem, role.name, 'rename the service');
+    }
+
+    // ECS and the derived log group and volume names treat containers as one namespace; names differing only in case confuse both.
+    const names = [...Object.keys(spec.containers)];
+    const seen = new Map<string, string>();
+    for (const name of names) {
+      const previous = seen.get(name.toLowerCase());
+      if (previous) {
+        this.problem('container-name-duplicate', `${path}.containers.${name}`, `the name differs from container \`${previous}\` only in case`, name, 'rename one of the containers');
+      }
+      seen.set(name.toLowerCase(), name);
+    }
+    if (spec.gateway) {
+      const clash = names.find((name) => name !== GATEWAY_CONTAINER_NAME && name.toLowerCase() === GATEWAY_CONTAINER_NAME);
+      if (clash) {
+        this.problem('container-name-duplicate', `${path}.containers.${clash}`, `the name differs from the gateway container \`${GATEWAY_CONTAINER_NAME}\` only in case`, clash, 'rename the container');
+      }
+    }
+
+    // Fargate rejects a task definition whose containers reserve more than the task has.
+    const containers = Object.entries(spec.containers);
+    const cpu = containers.reduce((sum, [, container]) => sum + (container.cpu ?? 0), 0);
+    if (cpu > spec.cpu) {
+      this.problem('container-size-exceeds-task', `${path}.containers`, `the containers reserve ${cpu} CPU units, more than the task's ${spec.cpu}`, cpu, `lower the containers' \`cpu\`, or raise \`${path}.cpu\``);
+    }
+    const memory = containers.reduce((sum, [, container]) => sum + (container.memory ?? 0), 0);
+    if (memory > spec.memory) {
+      this.problem('container-size-exceeds-task', `${path}.containers`, `the containers reserve ${memory} MiB of memory, more than the task's ${spec.memory}`, memory, `lower the containers' \`memory\`, or raise \`${path}.memory\``);
+    }
+  }
+
+  /** Log group names must be valid and, within one account and region, belong to one container only. */
+  private checkLogGroups(services: readonly ServiceInfo[]): void {
+    const seen = new Map<string, string>();
+    for (const service of services) {
+      for (const container of service.containers) {
+        const problem = logGroupNameProblem(container.logGroupName);
+        if (problem) this.problem('log-group-name-invalid', container.path, problem, container.logGroupName, 'shorten or rename the service or container');
+        const slot = `${service.env.account}:${service.env.region}:${container.logGroupName}`;
+        const previous = seen.get(slot);
+        if (previous) {
+          this.problem('log-group-name-duplicate', container.path, `log group \`${container.logGroupName}\` is already written for ${previous}`, container.logGroupName, 'rename the service or container');
+        }
+        seen.set(slot, container.path);
+      }
+    }
+  }
+
+  /** Each (account, region) with services gets an ECS cluster named `<alias>-<region>`. */
+  private checkStackNames(services: readonly ServiceInfo[]): void {
+    const reported = new Set<string>();
+    for (const service of services) {
+      const name = `${service.account.alias}-${service.env.region}`;
+      // A bad character in the alias is already reported by resolveAccount; only the length is left.
+      const problem = ACCOUNT_ALIAS.test(service.account.alias) ? clusterNameProblem(name) : undefined;
+      if (problem && !reported.has(name)) {
+        reported.add(name);
+        this.problem('account-alias-invalid', `accounts.${service.account.key}.alias`, `${problem}, and the cluster would be \`${name}\``, service.account.alias, 'shorten the alias');
+      }
+    }
+  }
+
   /** A secret read from another account must use a customer-managed key, because the AWS managed key cannot be shared. */
   private checkCrossAccountEncryption(services: readonly ServiceInfo[]): void {
     const reported = new Set<string>();
@@ -690,6 +889,8 @@ class Resolver {
         for (const use of container.secrets) {
           if (use.kind !== 'secret' || !use.secret.managed) continue;
           if (use.secret.env.account === service.env.account || use.secret.kmsKey) continue;
+          // An unknown key name is already reported as kms-key-unknown.
+          if (this.manifest.secrets[use.secret.name]?.kmsKey !== undefined) continue;
           const key = `${use.secret.name}:${service.name}`;
           if (reported.has(key)) continue;
           reported.add(key);
