@@ -17,6 +17,7 @@ import {
   ssmParameterArn,
   ssmParameterNameProblem,
 } from '../core/arn';
+import { renderContainerDefinitions } from '../core/container-definitions';
 import { ManifestError, ManifestProblem, Warning } from '../core/errors';
 import { GATEWAY_CONTAINER_NAME, GatewayContainer, gatewayContainer } from './gateway';
 import { resolveDeployment } from './service-network';
@@ -60,6 +61,9 @@ const ECS_TASKS_SERVICE = 'ecs-tasks.amazonaws.com';
 /** Account aliases name stacks, state keys and ECS clusters (`<alias>-<region>`). */
 const ACCOUNT_ALIAS = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 const MAX_ROLE_NAME = 64;
+/** ECS quotas: containers per task definition, and the size of a task definition (64 KiB); neither is adjustable. */
+const MAX_CONTAINERS = 10;
+const MAX_TASK_DEFINITION_BYTES = 65_536;
 
 /** Parses and validates a manifest object, returning the resolved landing zone or throwing a `ManifestError` with every problem. */
 export function validateManifest(raw: unknown, source?: string): LandingZone {
@@ -836,6 +840,14 @@ class Resolver {
       if (clash) {
         this.problem('container-name-duplicate', `${path}.containers.${clash}`, `the name differs from the gateway container \`${GATEWAY_CONTAINER_NAME}\` only in case`, clash, 'rename the container');
       }
+    }
+
+    if (service.containers.length > MAX_CONTAINERS) {
+      this.problem('containers-too-many', `${path}.containers`, `ECS allows at most ${MAX_CONTAINERS} containers in a task definition, and this one would have ${service.containers.length}${spec.gateway ? ', counting the gateway' : ''}`, service.containers.length, 'move containers to another service');
+    }
+    const definitionSize = Buffer.byteLength(JSON.stringify(renderContainerDefinitions(service)));
+    if (definitionSize > MAX_TASK_DEFINITION_BYTES) {
+      this.problem('task-definition-too-large', `${path}.containers`, `ECS accepts task definitions up to ${MAX_TASK_DEFINITION_BYTES} bytes, and the container definitions alone take ${definitionSize}`, definitionSize, 'move variables into fewer secrets read as JSON keys, or split the service');
     }
 
     // Fargate rejects a task definition whose containers reserve more than the task has.
