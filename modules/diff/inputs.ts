@@ -37,6 +37,9 @@ export function resolveInput(argument: string, options: ResolveOptions): DiffInp
     return { dir: resolve(argument), name: argument, cleanup: () => undefined };
   }
 
+  if (/^(\/|\.\.?\/)/.test(argument) && !existsSync(argument)) {
+    throw new DiffUsageError(`Folder not found: ${argument}. Run npm run synth with CDKTF_OUTDIR set to that folder, or pass a git ref.`);
+  }
   const revision = git(['rev-parse', '--verify', '--quiet', `${argument}^{commit}`], options.repository);
   if (revision.status !== 0 || !revision.stdout) {
     throw new DiffUsageError(`${argument} is neither a folder nor a git commit, branch or tag in ${options.repository}. Pass a synthesized output folder or a ref such as origin/main.`);
