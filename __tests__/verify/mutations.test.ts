@@ -120,6 +120,16 @@ describe('verify of a changed output', () => {
     expect(failed[0].reason).toContain('#ReadSecrets');
   });
 
+  test('cross-account secret on AWS managed key fails', async () => {
+    const report = await verifyMutant('shared-services-eu-west-1', (json) => {
+      delete resourceNamed(json, 'aws_secretsmanager_secret', 'shared-api-key').block.kms_key_id;
+    });
+    const findings = report.findings.filter((finding) => finding.id === 'secret-key-aws-managed');
+    expect(report.passed).toBe(false);
+    expect(findings.map((finding) => finding.message.split(' ')[0]).sort()).toEqual(['my-app1', 'my-app1-staging']);
+    expect(findings[0].source).toMatch(/^shared-services-eu-west-1\/aws_secretsmanager_secret\.secret-shared-api-key_secret_\w+$/);
+  });
+
   test('intruder named in repository policy fails', async () => {
     const report = await verifyMutant('shared-services-eu-west-1', (json) => {
       editPolicy(resourceNamed(json, 'aws_ecr_repository_policy', 'my-ecs-repo-common').block, 'policy', (policy) => {

@@ -85,6 +85,24 @@ describe('verify of the bundled example', () => {
     expect(probe.passed).toBe(true);
   });
 
+  test('ECS tasks assume both roles', () => {
+    const assumed = report.results.filter((result) => result.request.action === 'sts:AssumeRole' && result.request.expected === 'allow');
+    expect(assumed.map((result) => result.request.resource).sort()).toEqual([
+      'arn:aws:iam::222222222222:role/my-app1-execution',
+      'arn:aws:iam::222222222222:role/my-app1-task',
+      'arn:aws:iam::333333333333:role/my-app1-staging-execution',
+      'arn:aws:iam::333333333333:role/my-app1-staging-task',
+    ]);
+    expect(assumed.every((result) => result.passed)).toBe(true);
+  });
+
+  test('ECS tasks of another account are denied', () => {
+    const foreign = report.results.filter((result) => result.request.action === 'sts:AssumeRole' && result.request.context['aws:SourceAccount'] === '999999999999');
+    expect(foreign).toHaveLength(4);
+    expect(foreign.every((result) => result.decision === 'denied' && result.passed)).toBe(true);
+    expect(foreign[0].reason).toMatch(/^no statement in prod-eu-west-1\/aws_iam_role\.\S+ allows this principal$/);
+  });
+
   test('matrix groups rows by service', () => {
     const text = formatReport(report, 'text');
     expect(text).toContain('== ecr ==');

@@ -103,7 +103,9 @@ function denialReason(outcome: Outcome, request: AccessRequest): string {
   if (outcome.explicitDeny) return `explicitly denied by ${decidedBy(outcome, request).join(', ')}`;
   const crossAccount = parseArn(request.principal)?.account !== request.resourceAccount;
   const reasons: string[] = [];
-  if (outcome.identity?.result !== 'Allowed') {
+  // A service principal such as ecs-tasks.amazonaws.com has no identity policy to blame.
+  const servicePrincipal = parseArn(request.principal) === undefined;
+  if (!servicePrincipal && outcome.identity?.result !== 'Allowed') {
     reasons.push(request.identityPolicies.length > 0 ? `no statement in the identity policies of ${request.principal} allows it` : `${request.principal} has no identity policy`);
   }
   if (request.resourceOutside) return reasons.join('; ') || 'denied';

@@ -3,7 +3,7 @@
  * allowed to do, and probes that must be denied.
  */
 import { ECR_AUTH_ACTIONS, ECR_PULL_ACTIONS, KMS_DECRYPT_ACTIONS, LOGS_WRITE_ACTIONS, PARAMETER_READ_ACTIONS, SECRET_READ_ACTIONS } from '../core/actions';
-import { SECRET_SUFFIX, formatArn, parseArn, parseImageUri, parseSecretArn, roleArn, secretArn, serviceEndpoint, ssmParameterArn } from '../core/arn';
+import { Partition, ResourceEnv, SECRET_SUFFIX, formatArn, parseArn, parseImageUri, parseSecretArn, roleArn, secretArn, serviceEndpoint, ssmParameterArn } from '../core/arn';
 import { VerifyFacts } from './facts';
 import { Finding } from './findings';
 import { KeyModel, OutputPolicy, RoleModel, SYMBOLIC_SECRET_SUFFIX, StatementJson, SynthesizedOutput, TaskDefinitionModel } from './output';
@@ -46,6 +46,9 @@ export const OUTSIDE_ACCOUNT = '999999999999';
 export const OUTSIDE_ORGANIZATION = 'o-outside0000';
 const TASK_ID = '0123456789abcdef0123456789abcdef';
 
+/** The service principal that assumes both roles when a task starts. */
+const ECS_TASKS_PRINCIPAL = 'ecs-tasks.amazonaws.com';
+
 /** Returns the account of a principal or resource ARN, or undefined when the ARN has none (such as S3). */
 function accountOf(arn: string): string | undefined {
   const account = parseArn(arn)?.account;
@@ -79,7 +82,7 @@ interface Target {
   /** For `kms:Decrypt`: the key and the service endpoint that decrypts. */
   readonly decrypt?: { key: KeyModel; via: string };
   /** For `secretsmanager:GetSecretValue`: name and environment, to probe a secret that shares the name's prefix. */
-  readonly secret?: { name: string; region: string; account: string; partition: string };
+  readonly secret?: { name: string; region: string; account: string; partition: Partition };
 }
 
 /** Everything the requests of one output need to look up. */
@@ -151,12 +154,20 @@ function startUpTargets(task: TaskDefinitionModel, lookup: Lookup): Target[] {
     let arn: string;
     let keyModel: KeyModel | undefined;
     let name: string;
-    let secretEnv: { account: string; region: string; partition: string };
+    let secretEnv: ResourceEnv;
     if (createdHere) {
       arn = createdHere.arn;
       name = createdHere.name;
       secretEnv = createdHere.env;
       keyModel = createdHere.kmsKeyArn ? lookup.keyByArn(createdHere.kmsKeyArn) : undefined;
+      if (!createdHere.kmsKeyArn && createdHere.env.account !== env.account) {
+        lookup.findings.push({
+          id: 'secret-key-aws-managed',
+          severity: 'error',
+          source: createdHere.label,
+          message: `${task.family} in account ${env.account} reads this secret, but it is encrypted with the AWS managed key aws/secretsmanager, whose key policy admits no other account; set kms_key_id to a customer-managed key`,
+        });
+      }
     } else {
       // Outside the output, a name ending in six characters after a hyphen is taken as a complete ARN.
       const base = valueFrom.split(':').slice(0, 7).join(':');
@@ -304,12 +315,131 @@ function sameRequest(a: Target, b: Target): boolean {
   return a.action === b.action && a.resource === b.resource;
 }
 
+/** Builds the request a role makes for a target; `context` replaces the target's own request context. */
+function roleRequest(role: RoleModel, target: Target, expected: 'allow' | 'deny', purpose: string, guards: PolicySide[], organizationId: string | undefined, context = target.context): AccessRequest {
+  return {
+    expected,
+    purpose,
+    principal: role.arn,
+    identityPolicies: identityPolicies(role),
+    action: target.action,
+    resource: target.resource,
+    resourceAccount: target.resourceAccount,
+    resourcePolicy: target.resourcePolicy,
+    resourceOutside: target.resourceOutside,
+    context: { ...principalContext(role.arn, organizationId), ...context },
+    guards: expected === 'allow' ? [] : guards,
+  };
+}
+
 /**
- * Derives every request to evaluate: the start-up requests of each task definition as its
- * execution role and the task role's declared statements (must allow), and the probes (must deny):
- * another role in the consumer account and in the owner account, a principal outside the
- * organization, each role doing the other role's work, `kms:Decrypt` without or through another
- * service, and a secret whose name extends a granted one.
+ * Probes on the execution role's own grants: `kms:Decrypt` called directly or through another
+ * service, and a secret whose name extends a granted one (which `-??????` must not match).
+ */
+function narrowingProbes(executionRole: RoleModel, target: Target, startUp: Target[], env: ResourceEnv, organizationId: string | undefined): AccessRequest[] {
+  const probes: AccessRequest[] = [];
+  if (target.decrypt) {
+    const { via, key } = target.decrypt;
+    const name = key.aliases[0] ?? key.keyId;
+    // The key policy guards on its own only where it names the consumer; in the key's account it delegates to IAM.
+    const guards: PolicySide[] = target.resourceAccount !== env.account ? ['identity', 'resource'] : ['identity'];
+    const direct = { ...target.context };
+    delete direct['kms:ViaService'];
+    probes.push(roleRequest(executionRole, target, 'deny', `kms:Decrypt with ${name} called directly, not through ${via}`, guards, organizationId, direct));
+    const other = serviceEndpoint('s3', key.env.region, key.env.partition);
+    probes.push(roleRequest(executionRole, target, 'deny', `kms:Decrypt with ${name} through ${other}`, guards, organizationId, { ...target.context, 'kms:ViaService': other }));
+  }
+  if (target.secret) {
+    const { name, region, account, partition } = target.secret;
+    const longer = formatArn({ partition, service: 'secretsmanager', region, account, resource: `secret:${name}-extra-${SYMBOLIC_SECRET_SUFFIX}` });
+    if (!startUp.some((other) => other.resource === longer)) {
+      // The longer-named secret's resource policy is unknown, so only the identity policy is judged.
+      const other = { ...target, resource: longer, resourcePolicy: undefined, resourceOutside: true };
+      probes.push(roleRequest(executionRole, other, 'deny', `${name}-extra, a secret whose name starts with a granted one`, ['identity'], organizationId));
+    }
+  }
+  return probes;
+}
+
+/**
+ * Probes by other principals on a shared resource, which only its resource policy can stop:
+ * another role in the consumer account (allowed everything by its own identity policy), another
+ * role in the owner account (no identity policy), and a role outside the organization. The first
+ * two are left out where the resource policy admits the whole organization by design.
+ */
+function otherPrincipalProbes(target: Target, env: ResourceEnv, organizationId: string | undefined): AccessRequest[] {
+  const probe = (principal: string, policies: IdentityPolicyInput[], purpose: string, orgId: string | undefined, callerAccount: string): AccessRequest => {
+    const context: Record<string, string | string[]> = { ...principalContext(principal, orgId), ...target.context };
+    if (target.decrypt) context['kms:CallerAccount'] = callerAccount;
+    return {
+      expected: 'deny',
+      purpose,
+      principal,
+      identityPolicies: policies,
+      action: target.action,
+      resource: target.resource,
+      resourceAccount: target.resourceAccount,
+      resourcePolicy: target.resourcePolicy,
+      resourceOutside: false,
+      context,
+      guards: ['resource'],
+    };
+  };
+  const probes: AccessRequest[] = [];
+  const organizationWide = admitsOrganization(target.resourcePolicy);
+  if (target.resourceAccount !== env.account && !organizationWide) {
+    const intruder = roleArn(env.partition, env.account, 'intruder');
+    probes.push(probe(intruder, [ALLOW_EVERYTHING], `another role in the consumer account ${env.account}: ${target.purpose}`, organizationId, env.account));
+  }
+  if (!organizationWide) {
+    const intruder = roleArn(env.partition, target.resourceAccount, 'intruder');
+    probes.push(probe(intruder, [], `another role in the owner account ${target.resourceAccount}, without identity policy: ${target.purpose}`, organizationId, target.resourceAccount));
+  }
+  const outsider = roleArn(env.partition, OUTSIDE_ACCOUNT, 'outsider');
+  probes.push(probe(outsider, [ALLOW_EVERYTHING], `a role outside the organization: ${target.purpose}`, OUTSIDE_ORGANIZATION, OUTSIDE_ACCOUNT));
+  return probes;
+}
+
+/**
+ * Requests on a role's trust policy: ECS tasks of the role's own account assume it, and, where
+ * the policy binds `aws:SourceAccount` or `aws:SourceArn`, ECS tasks of another account do not.
+ */
+function trustRequests(role: RoleModel, task: TaskDefinitionModel, findings: Finding[]): AccessRequest[] {
+  if (!role.trustPolicy) return [];
+  const env = task.stack.env;
+  const assume = (account: string, expected: 'allow' | 'deny', purpose: string): AccessRequest => ({
+    expected,
+    purpose,
+    principal: ECS_TASKS_PRINCIPAL,
+    identityPolicies: [],
+    action: 'sts:AssumeRole',
+    resource: role.arn,
+    resourceAccount: role.account,
+    resourcePolicy: role.trustPolicy,
+    resourceOutside: false,
+    // NOTE: the cluster name is not in the task definition; the stack name stands in for it.
+    context: { 'aws:SourceAccount': account, 'aws:SourceArn': formatArn({ ...env, account, service: 'ecs', resource: `task/${task.stack.name}/${TASK_ID}` }) },
+    guards: [],
+  });
+  const requests = [assume(env.account, 'allow', `ECS tasks of ${env.account} assume ${role.name}`)];
+  if (/aws:Source(Account|Arn)/.test(role.trustPolicy.text)) {
+    requests.push(assume(OUTSIDE_ACCOUNT, 'deny', `ECS tasks of another account assume ${role.name}`));
+  } else {
+    findings.push({
+      id: 'trust-without-source-conditions',
+      severity: 'warning',
+      source: role.trustPolicy.label,
+      message: 'the trust policy admits ecs-tasks.amazonaws.com without aws:SourceAccount or aws:SourceArn, so ECS tasks of any account could be given this role',
+    });
+  }
+  return requests;
+}
+
+/**
+ * Derives every request to evaluate. Must allow: the start-up requests of each task definition as
+ * its execution role, the task role's declared statements, and ECS assuming both roles. Must
+ * deny: each role doing the other role's work, the narrowing probes on the execution role's
+ * grants, other principals on every shared resource, and ECS tasks of another account.
  */
 export function deriveRequests(output: SynthesizedOutput, facts: VerifyFacts): { requests: AccessRequest[]; findings: Finding[] } {
   const findings: Finding[] = [];
@@ -333,90 +463,22 @@ export function deriveRequests(output: SynthesizedOutput, facts: VerifyFacts): {
 
     const startUp = startUpTargets(task, lookup);
     const declared = taskRole ? declaredTargets(taskRole, env.account, lookup, task.family) : [];
-    const request = (role: RoleModel, target: Target, expected: 'allow' | 'deny', purpose: string, guards: PolicySide[], context = target.context): AccessRequest => ({
-      expected,
-      purpose,
-      principal: role.arn,
-      identityPolicies: identityPolicies(role),
-      action: target.action,
-      resource: target.resource,
-      resourceAccount: target.resourceAccount,
-      resourcePolicy: target.resourcePolicy,
-      resourceOutside: target.resourceOutside,
-      context: { ...principalContext(role.arn, organizationId), ...context },
-      guards: expected === 'allow' ? [] : guards,
-    });
+    for (const target of startUp) requests.push(roleRequest(executionRole, target, 'allow', target.purpose, [], organizationId));
+    if (taskRole) for (const target of declared) requests.push(roleRequest(taskRole, target, 'allow', target.purpose, [], organizationId));
+    for (const role of taskRole ? [executionRole, taskRole] : [executionRole]) requests.push(...trustRequests(role, task, findings));
 
-    for (const target of startUp) requests.push(request(executionRole, target, 'allow', target.purpose, []));
-    if (taskRole) for (const target of declared) requests.push(request(taskRole, target, 'allow', target.purpose, []));
-
-    // Each role doing the other role's work.
     if (taskRole) {
-      for (const target of startUp) {
-        if (declared.some((own) => sameRequest(own, target))) continue;
-        requests.push(request(taskRole, target, 'deny', `task role does execution role work: ${target.purpose}`, ['identity']));
+      for (const target of startUp.filter((work) => !declared.some((own) => sameRequest(own, work)))) {
+        requests.push(roleRequest(taskRole, target, 'deny', `task role does execution role work: ${target.purpose}`, ['identity'], organizationId));
       }
-      for (const target of declared) {
-        if (startUp.some((own) => sameRequest(own, target))) continue;
-        requests.push(request(executionRole, target, 'deny', `execution role does task role work: ${target.purpose}`, ['identity']));
+      for (const target of declared.filter((work) => !startUp.some((own) => sameRequest(own, work)))) {
+        requests.push(roleRequest(executionRole, target, 'deny', `execution role does task role work: ${target.purpose}`, ['identity'], organizationId));
       }
     }
 
     for (const target of startUp) {
-      const crossAccount = target.resourceAccount !== env.account;
-
-      if (target.decrypt) {
-        const { via, key } = target.decrypt;
-        // The key policy guards on its own only where it names the consumer; in the key's account it delegates to IAM.
-        const guards: PolicySide[] = crossAccount ? ['identity', 'resource'] : ['identity'];
-        const withoutVia = { ...target.context };
-        delete withoutVia['kms:ViaService'];
-        requests.push(request(executionRole, target, 'deny', `kms:Decrypt with ${key.aliases[0] ?? key.keyId} called directly, not through ${via}`, guards, withoutVia));
-        const other = serviceEndpoint('s3', key.env.region, key.env.partition);
-        requests.push(request(executionRole, target, 'deny', `kms:Decrypt with ${key.aliases[0] ?? key.keyId} through ${other}`, guards, { ...target.context, 'kms:ViaService': other }));
-      }
-
-      if (target.secret) {
-        const { name, region, account, partition } = target.secret;
-        const longer = formatArn({ partition: partition as 'aws', service: 'secretsmanager', region, account, resource: `secret:${name}-extra-${SYMBOLIC_SECRET_SUFFIX}` });
-        if (!startUp.some((other) => other.resource === longer)) {
-          // The other secret's resource policy is unknown, so only the identity policy is judged.
-          const other = { ...target, resource: longer, resourcePolicy: undefined, resourceOutside: true };
-          requests.push(request(executionRole, other, 'deny', `${name}-extra, a secret whose name starts with a granted one`, ['identity']));
-        }
-      }
-
-      if (!PROBED_ACTIONS.has(target.action) || !isSharedResource(target.resource, lookup)) continue;
-      const organizationWide = admitsOrganization(target.resourcePolicy);
-
-      const probe = (principal: string, policies: IdentityPolicyInput[], purpose: string, orgId: string | undefined, callerAccount: string): AccessRequest => {
-        const context: Record<string, string | string[]> = { ...principalContext(principal, orgId), ...target.context };
-        if (target.decrypt) context['kms:CallerAccount'] = callerAccount;
-        return {
-          expected: 'deny',
-          purpose,
-          principal,
-          identityPolicies: policies,
-          action: target.action,
-          resource: target.resource,
-          resourceAccount: target.resourceAccount,
-          resourcePolicy: target.resourcePolicy,
-          resourceOutside: false,
-          context,
-          guards: ['resource'],
-        };
-      };
-
-      if (crossAccount && !organizationWide) {
-        const intruder = roleArn(env.partition, env.account, 'intruder');
-        requests.push(probe(intruder, [ALLOW_EVERYTHING], `another role in the consumer account ${env.account}: ${target.purpose}`, organizationId, env.account));
-      }
-      if (!organizationWide) {
-        const intruder = roleArn(env.partition, target.resourceAccount, 'intruder');
-        requests.push(probe(intruder, [], `another role in the owner account ${target.resourceAccount}, without identity policy: ${target.purpose}`, organizationId, target.resourceAccount));
-      }
-      const outsider = roleArn(env.partition, OUTSIDE_ACCOUNT, 'outsider');
-      requests.push(probe(outsider, [ALLOW_EVERYTHING], `a role outside the organization: ${target.purpose}`, OUTSIDE_ORGANIZATION, OUTSIDE_ACCOUNT));
+      requests.push(...narrowingProbes(executionRole, target, startUp, env, organizationId));
+      if (PROBED_ACTIONS.has(target.action) && isSharedResource(target.resource, lookup)) requests.push(...otherPrincipalProbes(target, env, organizationId));
     }
   }
   return { requests: dedupe(requests), findings };
