@@ -1,7 +1,9 @@
 /**
- * Renders ECS container definitions in the canonical form the ECS API returns them in: keys in
- * a fixed order, environment and secrets sorted by name, defaults written out, no nulls, host
- * port equal to container port. A plan after apply then shows no change.
+ * Renders ECS container definitions in the canonical form DescribeTaskDefinition returns them
+ * in: keys in a fixed order, environment and secrets sorted by name, the API's defaults written
+ * out (`cpu: 0`, `essential: true`, empty lists, `protocol: tcp`), no nulls, and host port equal
+ * to container port as awsvpc requires. The AWS provider then sees no change after apply.
+ * NOTE: checked against the provider's comparison code and the API reference, not a live account.
  */
 import { ContainerInfo, ServiceInfo } from '../manifest/model';
 import { secretArn } from './arn';
@@ -33,7 +35,7 @@ export interface ContainerDefinition {
   systemControls: never[];
   dependsOn?: { containerName: string; condition: 'START' | 'HEALTHY' }[];
   healthCheck?: { command: string[]; interval: number; timeout: number; retries: number; startPeriod: number };
-  logConfiguration: { logDriver: 'awslogs'; options: Record<string, string>; secretOptions: never[] };
+  logConfiguration: { logDriver: 'awslogs'; options: Record<string, string> };
   repositoryCredentials?: { credentialsParameter: string };
 }
 
@@ -81,7 +83,8 @@ function renderContainer(container: ContainerInfo, service: ServiceInfo, appCont
         'awslogs-region': service.env.region,
         'awslogs-stream-prefix': 'ecs',
       },
-      secretOptions: [],
+      // No `secretOptions: []`: ECS returns none for an empty list, and the AWS provider compares
+      // log configurations without normalizing, so an empty list would show a change on every plan.
     },
   };
   if (spec.memory !== undefined) definition.memory = spec.memory;

@@ -65,6 +65,7 @@ class DeploymentResolver {
     this.checkAutoscaling();
     const network = spec.network;
     if (network) this.checkNetwork();
+    this.checkUpstreamHealth();
     const ingress = this.ingress();
     let loadBalancer: LoadBalancerInfo | undefined;
     if (spec.loadBalancer) {
@@ -139,6 +140,16 @@ class DeploymentResolver {
         });
       }
     }
+  }
+
+  private checkUpstreamHealth(): void {
+    const { spec, path, gateway } = this.input;
+    if (!gateway || spec.containers[gateway.upstream.container]?.healthCheck) return;
+    this.warn({
+      id: 'gateway-upstream-not-health-checked',
+      path: `${path}.containers.${gateway.upstream.container}.healthCheck`,
+      message: `container ${gateway.upstream.container} has no health check, so the gateway starts as soon as it starts rather than once it is healthy, and the first requests may fail; add a \`healthCheck\``,
+    });
   }
 
   /** The container the load balancer sends to: the gateway, or else the only application container with a port. */
