@@ -120,6 +120,45 @@ describe('policy expansion into grants', () => {
     expect(prod?.conditions).toEqual([{ operator: 'StringEquals', key: 'kms:CallerAccount', values: ['222222222222'] }]);
   });
 
+  test('role reference resolves to role name', () => {
+    const stack = parseStack('prod-eu-west-1', {
+      provider: { aws: [{ allowed_account_ids: ['222222222222'], region: 'eu-west-1' }] },
+      resource: {
+        aws_iam_role: {
+          'service-my-app1_execution-role_F51169D7': { name: 'my-app1-execution' },
+          'service-my-app1_task-role_94E19EE6': {
+            name: 'my-app1-task',
+            assume_role_policy: JSON.stringify({
+              Statement: [{ Effect: 'Allow', Principal: { AWS: '${aws_iam_role.service-my-app1_execution-role_F51169D7.arn}' }, Action: 'sts:AssumeRole' }],
+            }),
+          },
+        },
+      },
+    });
+    const [grant, ...rest] = grantsOf(stack);
+
+    expect(rest).toEqual([]);
+    expect(grant.policy).toBe('trust');
+    expect(grant.principal.label).toBe('role my-app1-execution (222222222222)');
+    expect(grant.resource.label).toBe('role my-app1-task (222222222222)');
+  });
+
+  test('managed policy applies to attached roles', () => {
+    const stack = parseStack('prod-eu-west-1', {
+      provider: { aws: [{ allowed_account_ids: ['222222222222'], region: 'eu-west-1' }] },
+      resource: {
+        aws_iam_role: { 'service-my-app1_task-role_94E19EE6': { name: 'my-app1-task' } },
+        aws_iam_policy: { uploads: { name: 'read-uploads', policy: JSON.stringify({ Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::my-app1-uploads-222222222222/*' }] }) } },
+        aws_iam_role_policy_attachment: { attach: { role: '${aws_iam_role.service-my-app1_task-role_94E19EE6.name}', policy_arn: '${aws_iam_policy.uploads.arn}' } },
+      },
+    });
+    const [grant, ...rest] = grantsOf(stack);
+
+    expect(rest).toEqual([]);
+    expect(grant.principal.label).toBe('role my-app1-task (222222222222)');
+    expect(grant.resource.label).toBe('arn:aws:s3:::my-app1-uploads-222222222222/*');
+  });
+
   test('negated condition keeps its value list', () => {
     const [grant] = grantsOf(
       workloadStack({ Statement: [{ ...readSecrets, Resource: '*', Condition: { StringNotEquals: { 'aws:RequestedRegion': ['us-east-1', 'eu-west-1'] } } }] }),

@@ -109,7 +109,7 @@ const ACTION_ORDER: readonly ResourceChange['action'][] = ['replace', 'delete', 
 function labelOf(resource: TerraformResource, resolver: StackResolver | undefined): string {
   const entity = resolver?.entityOf(resource);
   if (entity) return entityLabel(entity);
-  const name = resource.attributes.name;
+  const name = resource.attributes.name ?? resource.attributes.family;
   if (typeof name === 'string') return `${resource.type} ${name}`;
   // The construct path below the stack, such as `secret-new-token/policy`, reads better than the address.
   const path = resource.constructPath?.split('/').slice(1).join('/');

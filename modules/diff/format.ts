@@ -65,16 +65,17 @@ function formatText(report: DiffReport): string {
   for (const stack of report.stacks) {
     if (stack.status === 'unchanged') continue;
     lines.push('', `Stack ${stack.name}${stack.account ? ` (account ${stack.account})` : ''}: ${stack.status}`);
-    const rows = accessRows(report).filter((row) => row.stack === stack);
-    if (rows.length > 0) lines.push('  Access:');
-    for (const { change } of rows) {
+    let policy = '';
+    for (const { change } of accessRows(report).filter((row) => row.stack === stack)) {
       const { grant } = change;
+      const heading = `  ${POLICY_NAMES[grant.policy]} on ${grant.attachedTo.label}:`;
+      if (heading !== policy) lines.push(heading);
+      policy = heading;
       const sign = change.direction === 'broadening' ? '+' : '-';
       const conditions = grant.conditions.length > 0 ? ` if ${conditionsOf(grant)}` : '';
-      lines.push(`    ${sign} ${changeWord(change)} [${change.direction}] ${POLICY_NAMES[grant.policy]} on ${grant.attachedTo.label}: ${grant.effect} ${grant.principal.label} ${grant.action} on ${grant.resource.label}${conditions}`);
-      lines.push(`        ${change.reasons.join('; ')}`);
+      lines.push(`    ${sign} ${changeWord(change)} (${change.direction}): ${grant.effect} ${grant.principal.label} ${grant.action} on ${grant.resource.label}${conditions}; ${change.reasons.join('; ')}`);
     }
-    if (stack.resources.length > 0) lines.push('  Resources:');
+    if (stack.resources.length > 0) lines.push('  resources:');
     for (const change of stack.resources) {
       lines.push(`    ${change.action.padEnd(7)} ${change.label} [${change.address}]${change.reasons.length > 0 ? `: ${change.reasons.join('; ')}` : ''}`);
     }
