@@ -64,7 +64,7 @@ export class AccountStack extends TerraformStack {
       for (const service of stack.services) {
         const task = new EcsTask(this, `service-${service.name}`, { service });
         this.tasks.push(task);
-        // Only a service with a network can run; without one the task definition stands alone.
+        // Only a service with a network can run. Without one, only its task definition is written.
         if (service.network) this.services.push(new FargateService(task, 'fargate', { service: { ...service, network: service.network }, task, cluster }));
       }
       this.addVpcEndpoints(stack);

@@ -4,11 +4,11 @@ import { validateManifest } from '../../modules/manifest/validate';
 import { exampleManifest } from '../helpers/synth';
 
 /**
- * What DescribeTaskDefinition returns for a registered container definition, derived from the
- * ECS API reference's defaults: `essential` true, `cpu` 0, empty lists for environment, mount
- * points, volumes-from, system controls and port mappings, `tcp` port mappings whose host port
- * is the container port in awsvpc mode, and health check interval 30, timeout 5 and retries 3.
- * The AWS provider also sorts environment and secrets by name before it compares, and drops nulls.
+ * Rebuilds what DescribeTaskDefinition returns for a registered container definition from the
+ * ECS API reference's defaults. These are `essential` true, `cpu` 0, empty lists for environment,
+ * mount points, volumes-from, system controls and port mappings, and `tcp` port mappings whose
+ * host port is the container port in awsvpc mode. A health check gets interval 30, timeout 5
+ * and retries 3. The AWS provider also sorts environment and secrets by name and drops nulls.
  */
 function describedForm(definitions: any[]): any[] {
   const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);

@@ -7,7 +7,7 @@ import { exampleManifest } from '../helpers/synth';
 const SERVICE = 'my-app1-staging';
 const GATEWAY_PATH = `services.${SERVICE}.gateway`;
 
-/** The example with the staging service's gateway block replaced. */
+/** Returns the example with the staging service's gateway block replaced. */
 function withGateway(gateway: unknown): any {
   const manifest = exampleManifest();
   manifest.services[SERVICE].gateway = gateway;
@@ -29,7 +29,7 @@ function problemsOf(manifest: unknown): ManifestProblem[] {
     if (error instanceof ManifestError) return [...error.problems];
     throw error;
   }
-  throw new Error('the manifest validated');
+  throw new Error('expected a ManifestError, but the manifest is valid');
 }
 
 const environment = (container: ReturnType<typeof gatewayOf>) => container.spec.environment;

@@ -20,7 +20,7 @@ function problemsOf(manifest: unknown): ManifestProblem[] {
     if (error instanceof ManifestError) return [...error.problems];
     throw error;
   }
-  throw new Error('the manifest validated');
+  throw new Error('expected a ManifestError, but the manifest is valid');
 }
 
 describe('VPC endpoints', () => {

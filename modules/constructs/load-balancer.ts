@@ -25,7 +25,7 @@ export function limitedName(base: string, suffix: string, maxLength = 32): strin
   return `${base.slice(0, room).replace(/-+$/, '')}-${hash}-${suffix}`;
 }
 
-/** Splits CIDRs into the IPv4 and IPv6 attributes a security group rule takes. */
+/** Returns the security group rule attribute for a CIDR: `cidrIpv6` for IPv6, `cidrIpv4` otherwise. */
 export function cidrAttributes(cidr: string): { cidrIpv4?: string; cidrIpv6?: string } {
   return cidr.includes(':') ? { cidrIpv6: cidr } : { cidrIpv4: cidr };
 }
@@ -33,13 +33,13 @@ export function cidrAttributes(cidr: string): { cidrIpv4?: string; cidrIpv6?: st
 export interface ServiceLoadBalancerProps {
   readonly service: ServiceInfo & { readonly loadBalancer: LoadBalancerInfo; readonly network: NonNullable<ServiceInfo['network']> };
   readonly ingress: IngressInfo;
-  /** Security group of the tasks; the load balancer sends only to it, on the ingress port. */
+  /** Security group of the tasks, the only destination of the load balancer, on the ingress port. */
   readonly taskSecurityGroupId: string;
 }
 
 /**
  * An Application Load Balancer in front of one service's ingress container. With a certificate
- * it serves HTTPS on 443 and redirects HTTP on 80 to it; without one it serves HTTP on 80 only.
+ * it serves HTTPS on 443 and redirects HTTP on 80 to it. Without one it serves HTTP on 80 only.
  * Its security group accepts those ports from the manifest's CIDRs and sends only to the tasks.
  */
 export class ServiceLoadBalancer extends Construct {

@@ -24,7 +24,7 @@ export interface FargateServiceProps {
 
 /**
  * An ECS Fargate service for a task: its security group, the load balancer when the manifest
- * asks for one, rolling deployments with circuit-breaker rollback, and target-tracking
+ * sets `loadBalancer`, rolling deployments with circuit-breaker rollback, and target-tracking
  * autoscaling. The service depends on every policy of both roles and on the listeners, so no
  * task starts before its permissions and its route exist.
  */
@@ -91,7 +91,7 @@ export class FargateService extends Construct {
       enableExecuteCommand: service.taskRole.ecsExec,
       enableEcsManagedTags: true,
       propagateTags: 'SERVICE',
-      // Autoscaling owns the count after the first deployment; a plan must not reset it.
+      // Autoscaling owns the count after the first deployment, so a plan must not reset it.
       lifecycle: { ignoreChanges: ['desired_count'] },
       dependsOn: [...task.executionRole.policies, ...task.taskRole.policies, ...(this.loadBalancer?.dependables ?? [])],
       tags,
@@ -147,9 +147,9 @@ export class FargateService extends Construct {
   }
 
   /**
-   * Outbound rules of the tasks: HTTPS to anywhere for AWS APIs and registries, then the
-   * manifest's rules. With `egress: endpoints` the VPC endpoints add narrower HTTPS rules instead;
-   * with `egress: none` the HTTPS rule serves a path made outside this manifest, such as shared
+   * Adds the outbound rules of the tasks: HTTPS to anywhere for AWS APIs and registries, then the
+   * manifest's rules. With `egress: endpoints` the VPC endpoints add narrower HTTPS rules instead.
+   * With `egress: none` the HTTPS rule serves a path made outside this manifest, such as shared
    * endpoints behind a transit gateway.
    */
   private addEgressRules(service: FargateServiceProps['service'], tags: Record<string, string>): void {

@@ -2,7 +2,7 @@
  * Renders ECS container definitions in the canonical form DescribeTaskDefinition returns them
  * in: keys in a fixed order, environment and secrets sorted by name, the API's defaults written
  * out (`cpu: 0`, `essential: true`, empty lists, `protocol: tcp`), no nulls, and host port equal
- * to container port as awsvpc requires. The AWS provider then sees no change after apply.
+ * to container port as awsvpc requires. The AWS provider then finds no change after apply.
  * NOTE: checked against the provider's comparison code and the API reference, not a live account.
  */
 import { ContainerInfo, ServiceInfo } from '../manifest/model';
@@ -54,9 +54,9 @@ function byName<T extends { name: string }>(items: T[]): T[] {
 }
 
 /**
- * Whether a container's port is mapped. With a gateway only the gateway's is: the gateway reaches
- * the application on localhost, which needs no mapping, and the load balancer registers only
- * mapped ports.
+ * Returns whether a container's port is mapped. With a gateway only the gateway's is, because the
+ * gateway reaches the application on localhost, which needs no mapping, and the load balancer
+ * registers only mapped ports.
  */
 function exposesPort(container: ContainerInfo, service: ServiceInfo): boolean {
   return container.isGateway || !service.containers.some((other) => other.isGateway);

@@ -1,8 +1,8 @@
 /**
  * VPC endpoints for tasks in subnets without a NAT route: which endpoints a VPC needs and the
  * policy of each. An interface endpoint with private DNS receives every call of the whole VPC to
- * its service, so each policy lists the execution role and task role statements of every service
- * in that VPC, each narrowed to its own role by `aws:PrincipalArn`.
+ * its service. Each policy therefore lists the execution role and task role statements of every
+ * service in that VPC, each narrowed to its own role by `aws:PrincipalArn`.
  */
 import { ResourceEnv, accountRootArn, formatArn } from './arn';
 import { executionRoleStatements, taskRoleStatements } from './access';
@@ -28,15 +28,15 @@ const ACTION_PREFIX: Record<InterfaceEndpointService | 's3', string> = {
 export const ENDPOINT_POLICY_MAX_SIZE = 20480;
 
 /**
- * The endpoint service name, such as `com.amazonaws.eu-west-1.ecr.api`.
- * NOTE: in aws-cn several interface endpoint services are named `cn.com.amazonaws.<region>.<service>`;
- * this builds the `com.amazonaws` form only, so check the names before deploying there.
+ * Returns the endpoint service name, such as `com.amazonaws.eu-west-1.ecr.api`.
+ * NOTE: in aws-cn several interface endpoint services are named `cn.com.amazonaws.<region>.<service>`,
+ * but this builds the `com.amazonaws` form only, so check the names before deploying there.
  */
 export function endpointServiceName(service: InterfaceEndpointService | 's3', region: string): string {
   return `com.amazonaws.${region}.${service}`;
 }
 
-/** The S3 bucket ECR stores image layers in, which a task downloads through presigned URLs. */
+/** Returns the ARN of the objects in the S3 bucket where ECR stores image layers, which a task downloads through presigned URLs. */
 export function ecrLayerBucketObjectsArn(env: Pick<ResourceEnv, 'partition' | 'region'>): string {
   return formatArn({ partition: env.partition, service: 's3', region: '', account: '', resource: `prod-${env.region}-starport-layer-bucket/*` });
 }
@@ -63,7 +63,7 @@ function forRole(statement: Statement, sidPrefix: string, account: string, roleA
   };
 }
 
-/** The statements of both roles of each service whose actions all go to the endpoint with this action prefix. */
+/** Collects the statements of both roles of each service, cut to the actions with this prefix and narrowed to their role. */
 function roleStatements(services: readonly ServiceInfo[], actionPrefix: string): Statement[] {
   const statements: Statement[] = [];
   for (const service of services) {
@@ -85,7 +85,7 @@ function roleStatements(services: readonly ServiceInfo[], actionPrefix: string):
 }
 
 /**
- * The policy of an interface endpoint: the statements of every role in the VPC that call its
+ * Builds the policy of an interface endpoint: the statements of every role in the VPC that call its
  * service, or `undefined` when no role calls it, so the endpoint is left out rather than
  * created with a policy that denies everything.
  */
@@ -95,8 +95,8 @@ export function interfaceEndpointPolicy(service: InterfaceEndpointService, servi
 }
 
 /**
- * The policy of the S3 gateway endpoint. ECR's presigned layer URLs are signed by ECR, not by
- * the execution role, so the layer bucket is open to any principal; the task roles' own S3
+ * Builds the policy of the S3 gateway endpoint. ECR signs the presigned layer URLs itself, not
+ * the execution role, so the layer bucket is open to any principal. The task roles' own S3
  * statements follow, because the endpoint routes all of the subnets' S3 traffic.
  */
 export function s3EndpointPolicy(env: Pick<ResourceEnv, 'partition' | 'region'>, services: readonly ServiceInfo[]): PolicyDocument {
@@ -110,7 +110,7 @@ export function s3EndpointPolicy(env: Pick<ResourceEnv, 'partition' | 'region'>,
   return new PolicyDocument('resource', [layers, ...taskRoles]);
 }
 
-/** The services of a stack that share one VPC, and whether any of them asks for endpoints. */
+/** The services of a stack that share one VPC, and whether any of them sets `egress: endpoints`. */
 export interface VpcGroup {
   readonly vpcId: string;
   readonly services: readonly ServiceInfo[];
@@ -123,7 +123,7 @@ export interface VpcGroup {
 /**
  * Groups a stack's services by VPC. Every service of a VPC counts for the endpoint policies,
  * whatever its own `egress`, because private DNS sends its calls through the endpoints too.
- * NOTE: an interface endpoint accepts one subnet per availability zone; services of one VPC that
+ * NOTE: an interface endpoint accepts one subnet per availability zone. Services of one VPC that
  * list different subnets in the same zone fail at apply, which cannot be checked offline.
  */
 export function vpcGroups(services: readonly ServiceInfo[]): VpcGroup[] {

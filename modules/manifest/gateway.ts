@@ -17,20 +17,20 @@ export interface GatewayPreset {
   readonly requiredEnvironment: readonly string[];
   /** Defaults the manifest's `environment` may override. */
   readonly environment: Readonly<Record<string, string>>;
-  /** Environment that tells the gateway where the application listens, from `http://localhost:<port>`. */
+  /** Builds the variables that give the gateway the application's address, `http://localhost:<port>`. */
   readonly upstreamEnvironment: (upstreamUrl: string) => Record<string, string>;
   readonly writablePaths: readonly string[];
   /** Non-root user the image supports; `undefined` keeps the image's own user. */
   readonly user?: string;
 }
 
-/** Path of the Kong route that answers health checks without reaching the application. */
+/** Path of the Kong route that returns 200 to health checks without reaching the application. */
 const KONG_HEALTH_PATH = '/gateway-health';
 
 /**
  * Kong's DB-less configuration, passed whole through `KONG_DECLARATIVE_CONFIG_STRING`, so the
- * image needs no baked-in file: every path goes to the application, and one route answers the
- * load balancer's health check through the request-termination plugin.
+ * image needs no baked-in file. Every path goes to the application, except one route where the
+ * request-termination plugin returns 200 to the load balancer's health check.
  */
 function kongDeclarativeConfig(upstreamUrl: string): string {
   return JSON.stringify({
@@ -60,7 +60,7 @@ function kongDeclarativeConfig(upstreamUrl: string): string {
  */
 export const GATEWAY_PRESETS: Readonly<Record<GatewaySpec['preset'], GatewayPreset>> = {
   // MYSQL_*, REDIS_*, ADMIN_PASSWORD and ERROR_* follow APIPark 1.7's Docker Compose deployment guide.
-  // NOTE: INFLUXDB_*, APIPARK_LICENSE_KEY and UPSTREAM_URL are not in that guide; an entrypoint
+  // NOTE: INFLUXDB_*, APIPARK_LICENSE_KEY and UPSTREAM_URL are not in that guide. An entrypoint
   // script in the image must read them, so check them against the image you deploy.
   apipark: {
     image: 'apipark/apipark:v1.7.3',

@@ -104,7 +104,7 @@ export interface ServiceInfo {
   readonly gateway?: GatewaySpec;
   readonly executionRole: RoleInfo & { readonly attachManagedPolicy: boolean };
   readonly taskRole: RoleInfo & { readonly statements: readonly StatementSpec[]; readonly ecsExec: boolean };
-  /** Absent when the manifest gives no `network`: then only the task definition is written, no ECS service. */
+  /** Absent when the manifest gives no `network`, and then only the task definition is written, no ECS service. */
   readonly network?: NetworkSpec;
   readonly loadBalancer?: LoadBalancerInfo;
   /** The container that receives traffic from the load balancer: the gateway when there is one. */

@@ -152,7 +152,7 @@ class DeploymentResolver {
     });
   }
 
-  /** The container the load balancer sends to: the gateway, or else the only application container with a port. */
+  /** Finds the container the load balancer sends to: the gateway, or else the only application container with a port. */
   private ingress(): IngressInfo | undefined {
     const { spec, gateway } = this.input;
     if (spec.gateway) return gateway ? { container: gateway.name, port: gateway.port } : undefined;
