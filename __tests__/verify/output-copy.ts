@@ -11,7 +11,7 @@ export interface SynthesizedExample {
   readonly zone: LandingZone;
   /** The `cdktf.out` folder. */
   readonly dir: string;
-  /** The temporary folder that holds it, removed by `remove`. */
+  /** The temporary folder that contains it, removed by `remove`. */
   readonly root: string;
 }
 
@@ -42,7 +42,7 @@ export function mutatedCopy(source: string, stack: string, change: (json: StackJ
   return dir;
 }
 
-/** The one resource of a type whose logical id contains `idPart`; fails when there is not exactly one. */
+/** Finds the one resource of a type whose logical id contains `idPart`, and throws unless there is exactly one. */
 export function resourceNamed(json: StackJson, type: string, idPart: string): { id: string; block: any } {
   const matches = Object.entries(json.resource[type] ?? {}).filter(([id]) => id.includes(idPart));
   if (matches.length !== 1) throw new Error(`expected one ${type} with "${idPart}" in its id, found ${matches.length}`);
@@ -56,7 +56,7 @@ export function editPolicy(block: any, field: string, change: (policy: any) => v
   block[field] = JSON.stringify(policy);
 }
 
-/** The statement with a given Sid; fails when there is none. */
+/** Finds the statement with a given Sid, and throws when there is none. */
 export function statementWithSid(policy: any, sid: string): any {
   const statement = policy.Statement.find((candidate: any) => candidate.Sid === sid);
   if (!statement) throw new Error(`no statement with Sid ${sid}`);

@@ -107,7 +107,7 @@ describe('verify of the bundled example', () => {
     const text = formatReport(report, 'text');
     expect(text).toContain('== ecr ==');
     expect(text).toContain('== kms ==');
-    expect(text).toMatch(/verify PASSED: (\d+)\/\1 requests as expected, 0 lint errors/);
+    expect(text).toMatch(/verify PASSED: (\d+)\/\1 requests as expected, 0 errors/);
   });
 
   test('json format is machine readable', () => {

