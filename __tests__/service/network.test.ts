@@ -94,6 +94,19 @@ describe('VPC endpoints', () => {
     for (const id of Object.keys(resources(prod(), 'aws_vpc_endpoint'))) expect(dependsOn).toContain(`aws_vpc_endpoint.${id}`);
   });
 
+  test('ECS Exec adds the ssmmessages endpoint', () => {
+    const manifest = exampleManifest();
+    manifest.services['my-app1'].taskRole.ecsExec = true;
+    const result = synthManifest(manifest);
+    try {
+      const policy = policyOf(endpoint(result.stacks['prod-eu-west-1'], 'ssmmessages'));
+      expect(policy.Statement.map((statement) => statement.Sid)).toEqual(['MyApp1TaskRoleEcsExecChannels']);
+      expect(policy.Statement[0].Condition.ArnEquals['aws:PrincipalArn']).toEqual(['arn:aws:iam::222222222222:role/my-app1-task']);
+    } finally {
+      removeSynthesized(result);
+    }
+  });
+
   test('NAT egress creates no endpoints', () => {
     const staging = example.stacks['staging-eu-west-1'];
     expect(resources(staging, 'aws_vpc_endpoint')).toEqual({});
@@ -116,6 +129,14 @@ describe('network warnings', () => {
     const warning = validateManifest(manifest).warnings.find((candidate) => candidate.id === 'network-no-egress-path');
     expect(warning?.path).toBe('services.my-app1.network.egress');
     expect(warning?.message).toContain('ResourceInitializationError');
+  });
+
+  test('task role call without endpoint warns', () => {
+    const manifest = exampleManifest();
+    manifest.services['my-app1'].taskRole.statements.push({ sid: 'ReadOrders', actions: ['dynamodb:GetItem'], resources: ['arn:aws:dynamodb:eu-west-1:222222222222:table/orders'] });
+    const warnings = validateManifest(manifest).warnings.filter((warning) => warning.id === 'endpoint-missing-for-task-role');
+    expect(warnings.map((warning) => warning.path)).toEqual(['services.my-app1.taskRole.statements.1']);
+    expect(warnings[0].message).toContain('dynamodb');
   });
 
   test('image outside ECR warns without NAT', () => {

@@ -9,8 +9,11 @@ import { executionRoleStatements, taskRoleStatements } from './access';
 import { PolicyDocument, Statement } from './policy';
 import { ServiceInfo } from '../manifest/model';
 
-/** Interface endpoints an ECS task needs to start: image pulls, log delivery, secret and parameter injection. */
-export const INTERFACE_ENDPOINT_SERVICES = ['ecr.api', 'ecr.dkr', 'logs', 'secretsmanager', 'ssm', 'kms'] as const;
+/**
+ * Interface endpoints an ECS task may need: image pulls, log delivery, secret and parameter
+ * injection, and the ECS Exec channels. Each is created only when some role in the VPC calls it.
+ */
+export const INTERFACE_ENDPOINT_SERVICES = ['ecr.api', 'ecr.dkr', 'logs', 'secretsmanager', 'ssm', 'kms', 'ssmmessages'] as const;
 export type InterfaceEndpointService = (typeof INTERFACE_ENDPOINT_SERVICES)[number];
 
 /** The IAM action prefix of the calls each endpoint carries. ECR's registry API on `ecr.dkr` is authorized as `ecr:` actions. */
@@ -21,8 +24,16 @@ const ACTION_PREFIX: Record<InterfaceEndpointService | 's3', string> = {
   secretsmanager: 'secretsmanager:',
   ssm: 'ssm:',
   kms: 'kms:',
+  ssmmessages: 'ssmmessages:',
   s3: 's3:',
 };
+
+/** Returns the endpoint that carries an IAM action's calls, or `undefined` when this module creates none for it. */
+export function endpointForAction(action: string): InterfaceEndpointService | 's3' | undefined {
+  const prefix = `${action.split(':')[0]}:`;
+  const services = Object.keys(ACTION_PREFIX) as (InterfaceEndpointService | 's3')[];
+  return services.find((service) => ACTION_PREFIX[service] === prefix);
+}
 
 /** Maximum size of a VPC endpoint policy, in characters without white space. */
 export const ENDPOINT_POLICY_MAX_SIZE = 20480;

@@ -5,6 +5,7 @@
  */
 import { isIPv4, isIPv6 } from 'node:net';
 import { ResourceEnv, parseArn } from '../core/arn';
+import { endpointForAction } from '../core/endpoints';
 import { ManifestProblem, Warning } from '../core/errors';
 import { GatewayContainer } from './gateway';
 import { ContainerInfo, IngressInfo, LoadBalancerInfo, ServiceInfo } from './model';
@@ -130,6 +131,7 @@ class DeploymentResolver {
           'the tasks have neither a NAT route nor VPC endpoints, so pulling images from ECR, fetching secrets and parameters and writing logs time out; ECS then stops the task with `ResourceInitializationError`, the same message as a permission failure, but the cause is the network. Use `egress: nat` or `egress: endpoints` unless another path to AWS APIs exists',
       });
     }
+    if (network.egress === 'endpoints') this.checkTaskRoleEndpoints();
     if (network.egress !== 'nat') {
       for (const container of containers) {
         if (container.image.kind === 'ecr') continue;
@@ -140,6 +142,20 @@ class DeploymentResolver {
         });
       }
     }
+  }
+
+  /** Warns about task role calls to AWS services that get no VPC endpoint here, because they time out without a NAT route. */
+  private checkTaskRoleEndpoints(): void {
+    const { spec, path } = this.input;
+    spec.taskRole.statements.forEach((statement, index) => {
+      const uncovered = [...new Set(statement.actions.filter((action) => action !== '*' && endpointForAction(action) === undefined).map((action) => action.split(':')[0]))];
+      if (uncovered.length === 0) return;
+      this.warn({
+        id: 'endpoint-missing-for-task-role',
+        path: `${path}.taskRole.statements.${index}`,
+        message: `with \`egress: endpoints\` only ECR, CloudWatch Logs, Secrets Manager, SSM, KMS, ECS Exec and S3 get endpoints, so the application's calls to ${uncovered.join(', ')} time out; add their endpoints to the VPC outside this manifest or use \`egress: nat\``,
+      });
+    });
   }
 
   private checkUpstreamHealth(): void {
