@@ -6,7 +6,7 @@ const EXECUTION_ROLE = '${aws_iam_role.service-my-app1_execution-role_F51169D7.n
 const EXECUTION_ROLE_ARN = 'arn:aws:iam::222222222222:role/my-app1-execution';
 const STAGING_ROLE_ARN = 'arn:aws:iam::333333333333:role/my-app1-staging-execution';
 
-/** A workload stack with one execution role whose inline policy is `policy`. */
+/** Builds a workload stack with one execution role whose inline policy is `policy`. */
 function workloadStack(policy: unknown) {
   return parseStack('prod-eu-west-1', {
     provider: { aws: [{ allowed_account_ids: ['222222222222'], region: 'eu-west-1' }] },
@@ -17,7 +17,7 @@ function workloadStack(policy: unknown) {
   });
 }
 
-/** A shared-services stack with one secret whose resource policy is `policy`. */
+/** Builds a shared-services stack with one secret whose resource policy is `policy`. */
 function secretStack(policy: unknown) {
   return parseStack('shared-services-eu-west-1', {
     provider: { aws: [{ allowed_account_ids: ['111111111111'], region: 'eu-west-1' }] },

@@ -3,7 +3,7 @@ import { parseStack } from '../../modules/diff/synthesized';
 
 const REPOSITORY = 'ecr-repository-my-ecs-repo-app1_repository_9BA872BD';
 
-/** A shared-services stack holding the given resource blocks. */
+/** Builds a shared-services stack with the given resource blocks. */
 function stack(resource: Record<string, Record<string, Record<string, unknown>>>, extra: Record<string, unknown> = {}) {
   return parseStack('shared-services-eu-west-1', { provider: { aws: [{ allowed_account_ids: ['111111111111'], region: 'eu-west-1' }] }, resource, ...extra });
 }

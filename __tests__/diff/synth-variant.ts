@@ -10,7 +10,7 @@ export const EXAMPLE_MANIFEST = resolve(__dirname, '../../examples/landing-zone.
 
 const scratchFolders: string[] = [];
 
-/** A fresh temporary folder, removed by `removeScratchFolders`. */
+/** Creates a temporary folder that `removeScratchFolders` deletes. */
 export function scratchFolder(prefix = 'access-diff-test-'): string {
   const folder = mkdtempSync(join(tmpdir(), prefix));
   scratchFolders.push(folder);

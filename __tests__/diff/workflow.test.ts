@@ -35,7 +35,8 @@ describe('access diff workflow', () => {
 
     expect(commands[0]).toBe('npm ci --no-audit --no-fund');
     expect(commands).toContain('npm run --silent diff -- "origin/${{ github.base_ref }}" HEAD --format markdown >> "$GITHUB_STEP_SUMMARY"');
-    expect(commands).toContain('npm run verify');
+    expect(commands.indexOf('npm run synth')).toBeGreaterThan(0);
+    expect(commands.indexOf('npm run verify')).toBeGreaterThan(commands.indexOf('npm run synth'));
   });
 
   test('plan matrix comes from stack list', () => {

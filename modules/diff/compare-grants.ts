@@ -17,10 +17,9 @@ export interface AccessChange {
 
 /**
  * Compares the grants of one stack. An added grant that covers a removed one (wider wildcard,
- * fewer conditions, account instead of role) is one broadening change; one that a removed
- * grant covers is one narrowing change. A grant whose conditions changed in a way that is
- * neither wider nor narrower is counted as broadening, because it may allow requests that
- * BASE did not.
+ * fewer conditions, account instead of role) is one broadening change. An added grant that a
+ * removed one covers is one narrowing change. A grant whose conditions changed in a way that is
+ * neither wider nor narrower counts as broadening, because it may allow requests BASE did not.
  */
 export function compareGrants(base: ReadonlyMap<string, Grant>, head: ReadonlyMap<string, Grant>): AccessChange[] {
   const added = [...head.values()].filter((grant) => !base.has(grant.key));
@@ -64,7 +63,7 @@ export function compareGrants(base: ReadonlyMap<string, Grant>, head: ReadonlyMa
   return changes;
 }
 
-/** How many of principal, action and resource two grants share; pairs the most similar grants first. */
+/** Counts how many of principal, action and resource two grants share, so the most similar pair first. */
 function similarity(a: Grant, b: Grant): number {
   return Number(a.principal.key === b.principal.key) + Number(sameAction(a, b)) + Number(a.resource.key === b.resource.key);
 }

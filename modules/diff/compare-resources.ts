@@ -1,7 +1,7 @@
 import { entityLabel, StackResolver } from './entities';
 import { isRecord, SynthesizedStack, TerraformResource } from './synthesized';
 
-/** What Terraform would do to one resource, as far as the synthesized JSON tells. */
+/** The action Terraform would take on one resource, as far as the synthesized JSON shows. */
 export interface ResourceChange {
   readonly action: 'create' | 'delete' | 'update' | 'replace';
   readonly type: string;
@@ -50,9 +50,9 @@ function forcesReplacement(type: string, attribute: string): boolean {
 
 /**
  * Compares the resources of one stack. A resource is replaced when a force-new argument changes
- * at the same address, or when it reappears at another address without a `moved` block: with
- * the same `name`, or in the same place of the construct tree (one path segment renamed, as
- * renaming a service does). Terraform destroys and creates it in both cases.
+ * at the same address. It is also replaced when it reappears at another address without a
+ * `moved` block, either with the same `name` or in the same place of the construct tree (one path
+ * segment renamed, as renaming a service does). Terraform destroys and creates it in both cases.
  */
 export function compareResources(base: SynthesizedStack | undefined, head: SynthesizedStack | undefined): ResourceChange[] {
   const baseResources = base?.resources ?? new Map<string, TerraformResource>();

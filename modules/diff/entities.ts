@@ -61,8 +61,8 @@ function hasWildcard(value: string): boolean {
 
 /**
  * Resolves references and ARNs of one stack into readable entities. Names come from the
- * resources' own attributes (a role's `name`, a key's alias), so a report says
- * `role my-app1-execution` where the JSON holds `${aws_iam_role.service-my-app1_execution-role_F51169D7.arn}`.
+ * resources' own attributes (a role's `name`, a key's alias), so a report shows
+ * `role my-app1-execution` where the JSON contains `${aws_iam_role.service-my-app1_execution-role_F51169D7.arn}`.
  */
 export class StackResolver {
   private readonly keyAliases = new Map<string, string>();
@@ -78,7 +78,7 @@ export class StackResolver {
     }
   }
 
-  /** The entity a resource of this stack stands for, when it is a role, repository, key, secret, managed policy or VPC endpoint. */
+  /** Returns the entity of a role, repository, key, secret, managed policy or VPC endpoint of this stack, else undefined. */
   entityOf(resource: TerraformResource): Entity | undefined {
     const { account, region } = this.stack;
     const name = typeof resource.attributes.name === 'string' ? resource.attributes.name : undefined;
@@ -102,14 +102,14 @@ export class StackResolver {
     }
   }
 
-  /** The resource a whole-string reference points to, when it is in this stack. */
+  /** Looks up the resource a whole-string reference points to, when it is in this stack. */
   referenced(value: unknown): TerraformResource | undefined {
     if (typeof value !== 'string') return undefined;
     const reference = parseReference(value);
     return reference ? this.stack.resources.get(`${reference.type}.${reference.name}`) : undefined;
   }
 
-  /** A role named by a reference (`${aws_iam_role.X.name}`) or by its plain name, as the `role` attribute of a role policy holds it. */
+  /** Resolves the `role` attribute of a role policy: a reference such as `${aws_iam_role.X.name}`, an ARN or a plain name. */
   roleByAttribute(value: unknown): Entity | undefined {
     const resource = this.referenced(value);
     if (resource) return this.entityOf(resource);

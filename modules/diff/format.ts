@@ -37,7 +37,8 @@ function conditionsOf(grant: Grant): string {
 }
 
 function changeWord(change: AccessChange): string {
-  return change.change === 'changed' ? (change.direction === 'broadening' ? 'widened' : 'narrowed') : change.change;
+  if (change.change !== 'changed') return change.change;
+  return change.direction === 'broadening' ? 'widened' : 'narrowed';
 }
 
 /** Orders rows by account, then by the role or resource the policy is on, broadening first. */
@@ -85,7 +86,8 @@ function formatText(report: DiffReport): string {
 
 function criticalLine(change: ResourceChange): string {
   const verb = change.action === 'replace' ? 'replaces' : 'deletes';
-  return `${verb} ${change.label} (${change.address}); anything holding its ARN or id must be updated${change.action === 'delete' ? ', and its data is lost' : ''}.`;
+  const consequence = change.action === 'delete' ? 'What it stores or protects goes with it.' : 'Anything that refers to its ARN or id must be updated.';
+  return `${verb} ${change.label} (${change.address}). ${consequence}`;
 }
 
 // ---------------------------------------------------------------------------------------------

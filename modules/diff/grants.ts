@@ -3,8 +3,9 @@ import { Entity, entityKey, entityLabel, StackResolver, Subject } from './entiti
 import { isRecord, SynthesizedStack, TerraformResource } from './synthesized';
 
 /**
- * Identity policies sit on a role; resource policies on a repository, key or secret; trust
- * policies say who may assume a role; endpoint policies limit what passes a VPC endpoint.
+ * Where a policy is attached. Identity policies are on a role and resource policies on a
+ * repository, key or secret. Trust policies name who may assume a role, and endpoint policies
+ * limit the requests that pass a VPC endpoint.
  */
 export type PolicyKind = 'identity' | 'resource' | 'trust' | 'endpoint';
 
@@ -12,15 +13,15 @@ export type PolicyKind = 'identity' | 'resource' | 'trust' | 'endpoint';
 export interface PolicySource {
   readonly kind: PolicyKind;
   readonly attachedTo: Subject;
-  /** Address of the resource whose attribute holds the document, such as `aws_iam_role_policy.X`. */
+  /** Address of the resource whose attribute contains the document, such as `aws_iam_role_policy.X`. */
   readonly address: string;
   readonly document: string;
 }
 
 /**
  * One condition test. Operators whose values are alternatives (`StringEquals`, `ArnLike`,
- * `ForAnyValue:*` ...) are split into one clause per value; negated operators and
- * `ForAllValues:*` keep their whole value list, because there more values do not mean more access.
+ * `ForAnyValue:*` ...) are split into one clause per value. Negated operators and
+ * `ForAllValues:*` keep their whole value list, because for them more values do not mean more access.
  */
 export interface ConditionClause {
   readonly operator: string;
@@ -216,7 +217,7 @@ export function clauseKey(clause: ConditionClause): string {
 }
 
 function principalsOf(statement: Record<string, unknown>, source: PolicySource, resolver: StackResolver): Subject[] {
-  // An identity policy applies to the role it is attached to, whatever the statement says.
+  // An identity policy applies to the role it is attached to, whatever Principal the statement contains.
   if (source.kind === 'identity') return [source.attachedTo];
   if (statement.NotPrincipal !== undefined) {
     const excluded = principalValues(statement.NotPrincipal, resolver).map((subject) => subject.key).sort();
@@ -246,7 +247,7 @@ function isDisjunctive(operator: string): boolean {
   return !operator.includes('Not') && !operator.startsWith('ForAllValues:');
 }
 
-/** Every combination of condition clauses a request may satisfy; `[[]]` for a statement without conditions. */
+/** Lists every combination of condition clauses a request may satisfy, or `[[]]` for a statement without conditions. */
 function conditionCombinations(condition: unknown): ConditionClause[][] {
   if (!isRecord(condition)) return [[]];
   const groups: ConditionClause[][] = [];

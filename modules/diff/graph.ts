@@ -22,7 +22,7 @@ const TARGET_KINDS = new Set(['repository', 'key', 'secret', 'role']);
 
 const PULL_ACTIONS = new Set(['ecr:batchgetimage', 'ecr:getdownloadurlforlayer', 'ecr:batchchecklayeravailability']);
 
-/** A short verb for an edge label; actions without one keep their own name. */
+/** Returns a short verb for an edge label, or the action itself when it has none. */
 function verbOf(action: string): string {
   const lower = action.toLowerCase();
   if (PULL_ACTIONS.has(lower)) return 'pull';
@@ -41,9 +41,9 @@ interface EdgeDraft {
 }
 
 /**
- * The resource a grant reaches, for drawing. A grant on every key of an account narrowed by a
- * single `kms:ResourceAliases` value is drawn to that key, which is how the execution roles here
- * reach keys whose ids exist only after apply.
+ * Finds the node a grant reaches. A grant on every key of an account narrowed by a single
+ * `kms:ResourceAliases` value is drawn to that key, because execution roles here reach keys
+ * through aliases: key ids exist only after apply.
  */
 function targetOf(grant: Grant): Entity | undefined {
   const entity = grant.resource.entity;

@@ -7,7 +7,7 @@ import { DiffUsageError, stacksFolder } from './synthesized';
 /** A synthesized output folder ready to read, and how to clean up what was made for it. */
 export interface DiffInput {
   readonly dir: string;
-  /** What the report calls this input: the folder, or the ref and the commit it resolved to. */
+  /** Name of this input in the report: the folder, or the ref and the commit it resolved to. */
   readonly name: string;
   readonly cleanup: () => void;
 }

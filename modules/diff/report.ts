@@ -53,9 +53,8 @@ export function diffStacks(base: ReadonlyMap<string, SynthesizedStack>, head: Re
 
     const resources = compareResources(before, after);
     const access = compareGrants(beforeGrants.grants, afterGrants.grants);
-    const status = !before ? 'added' : !after ? 'removed' : resources.length > 0 || access.length > 0 ? 'changed' : 'unchanged';
     const stack = after ?? before;
-    stacks.push({ name, account: stack?.account, region: stack?.region, status, resources, access });
+    stacks.push({ name, account: stack?.account, region: stack?.region, status: stackStatus(before, after, resources.length + access.length), resources, access });
   }
 
   const accounts = new Map<string, string[]>();
@@ -82,6 +81,12 @@ export function diffStacks(base: ReadonlyMap<string, SynthesizedStack>, head: Re
     graph: buildAccessGraph(baseGrants, headGrants, accounts),
     warnings,
   };
+}
+
+function stackStatus(before: SynthesizedStack | undefined, after: SynthesizedStack | undefined, changeCount: number): StackDiff['status'] {
+  if (!before) return 'added';
+  if (!after) return 'removed';
+  return changeCount > 0 ? 'changed' : 'unchanged';
 }
 
 function plural(count: number, word: string): string {

@@ -109,11 +109,10 @@ export function parseStack(name: string, json: unknown): SynthesizedStack {
   };
 }
 
-/** The first AWS provider block without an alias, which is the one resources use by default. */
+/** Returns the first AWS provider block without an alias, which resources use by default. */
 function providerBlock(document: Record<string, unknown>): Record<string, unknown> | undefined {
   const providers = isRecord(document.provider) ? document.provider.aws : undefined;
-  const list = Array.isArray(providers) ? providers : providers === undefined ? [] : [providers];
-  const blocks = list.filter(isRecord);
+  const blocks = (Array.isArray(providers) ? providers : [providers]).filter(isRecord);
   return blocks.find((block) => block.alias === undefined) ?? blocks[0];
 }
 
