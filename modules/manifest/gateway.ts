@@ -60,8 +60,8 @@ function kongDeclarativeConfig(upstreamUrl: string): string {
  */
 export const GATEWAY_PRESETS: Readonly<Record<GatewaySpec['preset'], GatewayPreset>> = {
   // MYSQL_*, REDIS_*, ADMIN_PASSWORD and ERROR_* follow APIPark 1.7's Docker Compose deployment guide.
-  // NOTE: INFLUXDB_*, APIPARK_LICENSE_KEY and UPSTREAM_URL are not in that guide. An entrypoint
-  // script in the image must read them, so check them against the image you deploy.
+  // NOTE: INFLUXDB_*, APIPARK_LICENSE_KEY, UPSTREAM_URL and the health path are not in that guide.
+  // An entrypoint script in the image must read the variables, so check all four against your image.
   apipark: {
     image: 'apipark/apipark:v1.7.3',
     port: 8288,
