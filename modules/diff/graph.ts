@@ -10,6 +10,11 @@ export interface AccessEdge {
   /** Short verbs for the actions, such as `pull`, `read`, `decrypt`. */
   readonly verbs: readonly string[];
   readonly status: EdgeStatus;
+  /**
+   * For an edge between two accounts, the policy side that is missing: cross-account access
+   * needs both the role's identity policy and the resource policy, so such an edge grants nothing.
+   */
+  readonly missing?: 'identity policy' | 'resource policy';
 }
 
 export interface AccessGraph {
@@ -38,6 +43,7 @@ interface EdgeDraft {
   readonly to: Entity;
   readonly verbs: Set<string>;
   readonly grants: Set<string>;
+  readonly policies: Set<Grant['policy']>;
 }
 
 /**
@@ -63,7 +69,8 @@ function collectEdges(grants: Iterable<Grant>): Map<string, EdgeDraft> {
     const to = targetOf(grant);
     if (!to || entityKey(to) === entityKey(from)) continue;
     const key = `${entityKey(from)}->${entityKey(to)}`;
-    const edge = edges.get(key) ?? { from, to, verbs: new Set<string>(), grants: new Set<string>() };
+    const edge = edges.get(key) ?? { from, to, verbs: new Set<string>(), grants: new Set<string>(), policies: new Set<Grant['policy']>() };
+    edge.policies.add(grant.policy);
     edge.verbs.add(verbOf(grant.action));
     edge.grants.add(`${grant.stack}|${grant.key}`);
     edges.set(key, edge);
@@ -79,13 +86,21 @@ export function buildAccessGraph(baseGrants: Iterable<Grant>, headGrants: Iterab
   for (const [key, edge] of after) {
     const old = before.get(key);
     const status: EdgeStatus = !old ? 'added' : sameSet(old.grants, edge.grants) ? 'unchanged' : 'changed';
-    edges.push({ from: edge.from, to: edge.to, verbs: [...edge.verbs].sort(), status });
+    edges.push({ from: edge.from, to: edge.to, verbs: [...edge.verbs].sort(), status, missing: missingSide(edge) });
   }
   for (const [key, edge] of before) {
-    if (!after.has(key)) edges.push({ from: edge.from, to: edge.to, verbs: [...edge.verbs].sort(), status: 'removed' });
+    if (!after.has(key)) edges.push({ from: edge.from, to: edge.to, verbs: [...edge.verbs].sort(), status: 'removed', missing: missingSide(edge) });
   }
   edges.sort((a, b) => `${entityKey(a.from)}>${entityKey(a.to)}`.localeCompare(`${entityKey(b.from)}>${entityKey(b.to)}`));
   return { accounts, edges };
+}
+
+function missingSide(edge: EdgeDraft): AccessEdge['missing'] {
+  const { from, to } = edge;
+  if (!from.account || !to.account || from.account === to.account) return undefined;
+  if (!edge.policies.has('identity')) return 'identity policy';
+  if (!edge.policies.has('resource')) return 'resource policy';
+  return undefined;
 }
 
 function sameSet(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
@@ -161,7 +176,8 @@ export function renderMermaid(graph: AccessGraph): string {
 
   const styles: string[] = [];
   graph.edges.forEach((edge, index) => {
-    const label = edge.status === 'unchanged' ? edge.verbs.join(', ') : `${edge.verbs.join(', ')} (${edge.status})`;
+    const notes = [edge.status === 'unchanged' ? '' : edge.status, edge.missing ? `no ${edge.missing}` : ''].filter(Boolean);
+    const label = notes.length > 0 ? `${edge.verbs.join(', ')} (${notes.join(', ')})` : edge.verbs.join(', ');
     const arrow = edge.status === 'removed' ? '-.->' : '-->';
     lines.push(`  ${idOf(edge.from)} ${arrow}|${quote(label)}| ${idOf(edge.to)}`);
     const style = EDGE_STYLES[edge.status];
