@@ -240,3 +240,37 @@ describe('grant comparison', () => {
     expect(changes[0]).toMatchObject({ change: 'added', direction: 'narrowing', reasons: ['deny added'] });
   });
 });
+
+describe('VPC endpoint policies', () => {
+  const endpoint = (policy?: unknown) =>
+    stackGrants(
+      parseStack('prod-eu-west-1', {
+        provider: { aws: [{ allowed_account_ids: ['222222222222'], region: 'eu-west-1' }] },
+        resource: {
+          aws_vpc_endpoint: {
+            secretsmanager: { service_name: 'com.amazonaws.eu-west-1.secretsmanager', ...(policy ? { policy: JSON.stringify(policy) } : {}) },
+          },
+        },
+      }),
+    ).grants;
+
+  test('policy on open endpoint narrows', () => {
+    const policy = {
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { AWS: 'arn:aws:iam::222222222222:root' },
+          Action: 'secretsmanager:GetSecretValue',
+          Resource: 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:shared-api-key-??????',
+          Condition: { ArnEquals: { 'aws:PrincipalArn': EXECUTION_ROLE_ARN } },
+        },
+      ],
+    };
+    const changes = compareGrants(endpoint(), endpoint(policy));
+
+    expect(changes).toHaveLength(1);
+    expect(changes[0].direction).toBe('narrowing');
+    expect(changes[0].previous?.principal.label).toBe('anyone (*)');
+    expect(changes[0].grant.principal.label).toBe('role my-app1-execution (222222222222)');
+  });
+});

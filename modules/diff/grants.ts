@@ -54,6 +54,9 @@ export interface StackGrants {
 // Past this many condition combinations per statement, multi-valued clauses stay whole.
 const MAX_CONDITION_COMBINATIONS = 256;
 
+// AWS attaches this policy to a VPC endpoint created without one, so removing a policy opens the endpoint.
+const DEFAULT_ENDPOINT_POLICY = JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: '*', Action: '*', Resource: '*' }] });
+
 const PRINCIPAL_ARN_OPERATORS = new Set(['ArnEquals', 'ArnLike', 'StringEquals', 'StringLike']);
 
 /** Expands every policy of a stack into atomic grants. */
@@ -134,7 +137,7 @@ export function policySources(resolver: StackResolver): PolicySource[] {
         break;
       }
       case 'aws_vpc_endpoint':
-        push('endpoint', entitySubject(resolver.entityOf(resource)), resource, attributes.policy);
+        push('endpoint', entitySubject(resolver.entityOf(resource)), resource, attributes.policy ?? DEFAULT_ENDPOINT_POLICY);
         break;
       case 'aws_kms_key':
       case 'aws_secretsmanager_secret':

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, renameSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DiffUsageError, stacksFolder } from './synthesized';
@@ -75,6 +75,9 @@ function synthesizeCommit(commit: string, ref: string, scratch: string, outdir: 
     if (synth.error || synth.status !== 0) {
       throw new DiffUsageError(`npm run synth failed for ${ref} (${commit.slice(0, 12)})${synth.error ? `: ${synth.error.message}` : ` with exit code ${synth.status}`}; its output is above.`);
     }
+    // A commit whose main.ts ignores CDKTF_OUTDIR writes to its own cdktf.out; take that instead.
+    const ownOutput = join(worktree, 'cdktf.out');
+    if (!existsSync(outdir) && existsSync(ownOutput)) renameSync(ownOutput, outdir);
   } finally {
     rmSync(modules, { force: true });
     git(['worktree', 'remove', '--force', worktree], options.repository);
