@@ -108,6 +108,52 @@ describe('policy edits without effect', () => {
   });
 });
 
+describe('hand-edited policies', () => {
+  /** Copies the example output and applies `edit` to every policy document of one resource type in one stack. */
+  function editPolicies(stack: string, type: string, attribute: string, edit: (policy: Record<string, any>) => void): string {
+    const copy = join(scratchFolder(), 'cdktf.out');
+    cpSync(example, copy, { recursive: true });
+    editStack(copy, stack, (json) => {
+      for (const body of Object.values<Record<string, any>>(json.resource[type])) {
+        const policy = JSON.parse(body[attribute]);
+        edit(policy);
+        body[attribute] = JSON.stringify(policy);
+      }
+    });
+    return copy;
+  }
+
+  test('removed key policy condition broadens', () => {
+    const edited = editPolicies(SHARED, 'aws_kms_key', 'policy', (policy) => {
+      for (const statement of policy.Statement) delete statement.Condition?.StringEquals?.['kms:ViaService'];
+    });
+    const changes = accessChanges(diffSynthesizedOutputs(example, edited), SHARED);
+
+    expect(changes.length).toBeGreaterThan(0);
+    for (const change of changes) {
+      expect(change.change).toBe('changed');
+      expect(change.direction).toBe('broadening');
+      expect(change.reasons).toEqual([expect.stringMatching(/^condition removed: StringEquals kms:ViaService = (ssm|secretsmanager)\.eu-west-1\.amazonaws\.com$/)]);
+    }
+  });
+
+  test('wider secret wildcard broadens', () => {
+    const edited = editPolicies(PROD, 'aws_iam_role_policy', 'policy', (policy) => {
+      const reads = policy.Statement.find((statement: Record<string, unknown>) => statement.Sid === 'ReadSecrets');
+      if (reads) reads.Resource = ['arn:aws:secretsmanager:eu-west-1:111111111111:secret:*'];
+    });
+    const changes = accessChanges(diffSynthesizedOutputs(example, edited), PROD);
+
+    expect(changes).toHaveLength(1);
+    expect(changes[0]).toMatchObject({ change: 'changed', direction: 'broadening' });
+    expect(changes[0].grant.resource.label).toBe('secrets matching * (111111111111)');
+    expect(changes[0].reasons).toEqual([
+      expect.stringMatching(/^wider resource: secret .+ \(111111111111\) → secrets matching \* \(111111111111\)$/),
+      'also replaces 3 more removed grants it covers',
+    ]);
+  });
+});
+
 describe('renamed service', () => {
   test('execution role is replaced', () => {
     const report = diffSynthesizedOutputs(example, synthesizeVariant(renameMyApp1));

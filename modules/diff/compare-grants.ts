@@ -37,7 +37,9 @@ export function compareGrants(base: ReadonlyMap<string, Grant>, head: ReadonlyMa
     const widened = candidates.filter((old) => covers(grant, old));
     if (widened.length > 0) {
       for (const old of widened) consumed.add(old.key);
-      changes.push({ change: 'changed', direction: 'broadening', reasons: differences(grant, widened[0], 'wider'), grant, previous: widened[0] });
+      const reasons = differences(grant, widened[0], 'wider');
+      if (widened.length > 1) reasons.push(`also replaces ${widened.length - 1} more removed grant${widened.length === 2 ? '' : 's'} it covers`);
+      changes.push({ change: 'changed', direction: 'broadening', reasons, grant, previous: widened[0] });
       continue;
     }
     const narrowed = candidates.find((old) => covers(old, grant));
