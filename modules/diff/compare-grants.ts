@@ -65,7 +65,7 @@ export function compareGrants(base: ReadonlyMap<string, Grant>, head: ReadonlyMa
   return changes;
 }
 
-/** Counts how many of principal, action and resource two grants share, so the most similar pair first. */
+/** Counts how many of principal, action and resource two grants share. Pairing tries the most similar grants first. */
 function similarity(a: Grant, b: Grant): number {
   return Number(a.principal.key === b.principal.key) + Number(sameAction(a, b)) + Number(a.resource.key === b.resource.key);
 }
@@ -74,7 +74,7 @@ function sameAction(a: Grant, b: Grant): boolean {
   return a.action.toLowerCase() === b.action.toLowerCase();
 }
 
-/** Says which part of a new grant BASE has never seen, checking principal, then action, then resource. */
+/** Names the part of a new grant that BASE never had, checking principal, then action, then resource. */
 function novelty(grant: Grant, base: ReadonlyMap<string, Grant>): string {
   const samePrincipal = [...base.values()].filter((old) => old.principal.key === grant.principal.key);
   if (samePrincipal.length === 0) return 'new principal';
