@@ -265,6 +265,21 @@ describe('command line', () => {
     expect(result.stderr).toContain('Folder not found: ./no-such-folder');
   });
 
+  test('folder without stacks is a usage error', () => {
+    const empty = scratchFolder();
+    const result = runCli([empty, example]);
+
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain(`No synthesized stacks in ${empty}`);
+  });
+
+  test('help prints usage', () => {
+    const result = runCli(['--help']);
+
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/^Usage: npm run diff -- BASE HEAD/);
+  });
+
   test('unknown ref is a usage error', () => {
     const result = runCli(['no-such-branch-for-diff', example]);
 
