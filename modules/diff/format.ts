@@ -85,7 +85,7 @@ function formatText(report: DiffReport): string {
 }
 
 function criticalLine(change: ResourceChange): string {
-  const verb = change.action === 'replace' ? 'replaces' : 'deletes';
+  const verb = change.action === 'replace' ? 'Replaces' : 'Deletes';
   const consequence = change.action === 'delete' ? 'What it stores or protects goes with it.' : 'Anything that refers to its ARN or id must be updated.';
   return `${verb} ${change.label} (${change.address}). ${consequence}`;
 }
