@@ -89,12 +89,20 @@ function matchesVia(parsed: ParsedMessage, request: AccessRequest): boolean {
   return true;
 }
 
+function secretReaders(context: ExplainContext, secretArn: string): Set<string> {
+  const readers = context.requests.filter((request) => SECRET_READ_ACTIONS.includes(request.action as never) && sameResource(context, secretArn, request.resource));
+  return new Set(readers.map((request) => request.principal));
+}
+
 /** Requests verify derived from the output that the message may be about. */
 export function matchingRequests(context: ExplainContext, parsed: ParsedMessage, serviceFilter?: string): AccessRequest[] {
   const actions = parsed.action ? [parsed.action] : ACTIONS_OF_KIND[parsed.kind] ?? [];
   const target = targetResource(context, parsed);
+  // "Access to KMS is not allowed" names the secret but no role: only roles that read that secret qualify.
+  const readers = parsed.kind === 'kms-decrypt' && !parsed.roleArn && parsed.secretArn ? secretReaders(context, parsed.secretArn) : undefined;
   return context.requests.filter((request) => {
     if (parsed.roleArn && !sameRole(request.principal, parsed.roleArn)) return false;
+    if (readers && !readers.has(request.principal)) return false;
     if (!actions.includes(request.action)) return false;
     if (!matchesVia(parsed, request)) return false;
     if (serviceFilter && taskOfRole(context, request.principal)?.task.family !== serviceFilter) return false;
@@ -190,12 +198,17 @@ function denialSentences(request: AccessRequest, evaluation: SideEvaluation, rol
   return sentences;
 }
 
+/** The output label of a repository, secret or key, which starts with its stack. */
+function resourceLabel(context: ExplainContext, arn: string): string | undefined {
+  return findSecret(context, arn)?.label ?? findKey(context, arn)?.label ?? context.output.repositories.find((repository) => repository.arn === arn)?.label;
+}
+
 /** Stacks to plan and apply after the fix: the role's stack and the stack of each denying resource policy. */
 function stacksToApply(context: ExplainContext, request: AccessRequest, evaluation: SideEvaluation): string[] {
   const stacks = new Set<string>();
   const role = findRole(context, request.principal);
   if (role && (evaluation.sides.includes('identity') || evaluation.allowed)) stacks.add(role.stack);
-  const resourceStack = stackOfLabel(request.resourcePolicy?.label);
+  const resourceStack = stackOfLabel(request.resourcePolicy?.label ?? resourceLabel(context, request.resource));
   if (resourceStack && evaluation.sides.some((side) => side !== 'identity')) stacks.add(resourceStack);
   if (resourceStack && evaluation.allowed) stacks.add(resourceStack);
   if (stacks.size === 0 && role) stacks.add(role.stack);

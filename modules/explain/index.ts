@@ -57,6 +57,17 @@ async function diagnoseAccess(context: ExplainContext, parsed: ParsedMessage, no
   return [];
 }
 
+/** Keeps one allowed diagnosis per service and resource, because the pull actions of one repository are granted together. */
+function withoutRepeatedAllows(diagnoses: Diagnosis[]): Diagnosis[] {
+  const shown = new Set<string>();
+  return diagnoses.filter((diagnosis) => {
+    const key = `${diagnosis.service} ${diagnosis.resource}`;
+    if (diagnosis.decision === 'allowed' && shown.has(key)) return false;
+    shown.add(key);
+    return true;
+  });
+}
+
 /** Explains one message against the synthesized output in `dir` (default `cdktf.out`). */
 export async function explain(message: string, dir = 'cdktf.out', options: ExplainOptions = {}): Promise<Explanation> {
   const parsed = parseMessage(message);
@@ -86,7 +97,7 @@ export async function explain(message: string, dir = 'cdktf.out', options: Expla
     default:
       diagnoses = await diagnoseAccess(context, parsed, notes, options.service);
   }
-  diagnoses.sort((a, b) => ORDER[a.decision] - ORDER[b.decision]);
+  diagnoses = withoutRepeatedAllows(diagnoses.sort((a, b) => ORDER[a.decision] - ORDER[b.decision]));
 
   const explained = diagnoses.some((diagnosis) => diagnosis.decision === 'denied' || diagnosis.decision === 'blocked');
   const causes = explained || parsed.kind === 'unrecognized' ? [] : otherCauses(context, parsed, diagnoses);
