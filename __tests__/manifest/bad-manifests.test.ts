@@ -72,6 +72,27 @@ const CORPUS: readonly BadManifest[] = [
     fragment: 'at most 64 characters',
   },
   { name: 'service name with capitals', edit: (manifest) => renameKey(manifest, 'services', 'my-app1-staging', 'My-App1-Staging'), id: 'field-name-invalid', path: 'services.My-App1-Staging', fragment: 'lowercase letters' },
+  {
+    name: 'key names differing in punctuation',
+    edit: (manifest) => setPath(manifest, 'kmsKeys.app_config', { account: 'shared', alias: 'app-config-copy' }),
+    id: 'kms-key-name-duplicate',
+    path: 'kmsKeys.app_config',
+    fragment: 'differs from `app-config` only in punctuation or case',
+  },
+  {
+    name: 'secret names differing in slash',
+    edit: (manifest) => setPath(manifest, 'secrets.my-app1--db-credentials', { account: 'shared', kmsKey: 'app-secrets' }),
+    id: 'secret-name-duplicate',
+    path: 'secrets.my-app1--db-credentials',
+    fragment: '`/` against `--`',
+  },
+  {
+    name: 'service names differing in hyphens',
+    edit: (manifest) => setPath(manifest, 'services.my-app-1', getPath(manifest, 'services.my-app1-staging') as never),
+    id: 'service-name-duplicate',
+    path: 'services.my-app-1',
+    fragment: 'differs from `my-app1`',
+  },
   { name: 'two keys with one alias', edit: set('kmsKeys.app-config.alias', 'app-secrets'), id: 'kms-alias-duplicate', path: 'kmsKeys.app-config.alias', fragment: 'already used by kmsKeys.app-secrets' },
   { name: 'key alias in the aws namespace', edit: set('kmsKeys.app-config.alias', 'aws/ssm'), id: 'kms-alias-invalid', path: 'kmsKeys.app-config.alias', fragment: 'does not start with `aws/`' },
   { name: 'two accounts with one alias', edit: set('accounts.staging.alias', 'Prod'), id: 'account-alias-duplicate', path: 'accounts.staging.alias', fragment: 'compared without case' },
@@ -334,7 +355,7 @@ describe('accepted edge cases', () => {
     expect(problemsOf(editedExample({ [`${APP}.environment.EXTRA_ARGS`]: '' }))).toEqual([]);
   });
 
-  test('secret referenced by its ARN resolves to the declared one', () => {
+  test('secret ARN finds declared secret', () => {
     const manifest = editedExample({ [`${APP}.secrets.PARTNER_API_KEY`]: { secret: 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:shared-api-key' } });
     const zone = validateManifest(manifest);
     expect(zone.warnings.filter((warning) => warning.id === 'secret-not-managed')).toEqual([]);

@@ -58,6 +58,16 @@ function range(from: number, to: number, step: number): number[] {
 }
 
 const ECS_TASKS_SERVICE = 'ecs-tasks.amazonaws.com';
+/** Reduces a name to lowercase letters and digits, the part that survives in Sids built from it (`my-app1` gives `MyApp1`). */
+function looseName(name: string): string {
+  return name.replace(/[^A-Za-z0-9]/g, '').toLowerCase();
+}
+
+/** Returns the construct id a name gives, because the constructs library replaces each `/` with `--`. */
+function constructId(name: string): string {
+  return name.replace(/\//g, '--');
+}
+
 /** Account aliases name stacks, state keys and ECS clusters (`<alias>-<region>`). */
 const ACCOUNT_ALIAS = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 const MAX_ROLE_NAME = 64;
@@ -198,6 +208,9 @@ class Resolver {
     for (const [key, account] of Object.entries(manifest.accounts)) this.resolveAccount(key, account);
     for (const [name, key] of Object.entries(manifest.kmsKeys)) this.resolveKey(name, key);
     this.checkKeyAliases();
+    this.checkDerivedNames('kmsKeys', Object.keys(manifest.kmsKeys), looseName, 'kms-key-name-duplicate', 'Sids such as DecryptAppConfigViaSsm');
+    this.checkDerivedNames('secrets', Object.keys(manifest.secrets), constructId, 'secret-name-duplicate', 'Terraform resource names');
+    this.checkDerivedNames('services', Object.keys(manifest.services), looseName, 'service-name-duplicate', 'Sids of VPC endpoint policies');
     for (const [name, repository] of Object.entries(manifest.repositories)) this.resolveRepository(name, repository);
     for (const [name, secret] of Object.entries(manifest.secrets)) this.resolveSecret(name, secret);
 
@@ -792,6 +805,22 @@ class Resolver {
     const kmsKey = this.keyFor(source.kmsKey, `${path}.kmsKey`, env, false);
     const arn = ssmParameterArn(env, name);
     return { kind: 'parameter', variable, path, name, arn, valueFrom: arn, kmsKey };
+  }
+
+  /**
+   * Reports names that map to one Sid or construct id. Those drop punctuation or turn `/` into
+   * `--`, and a duplicate identifier would make synthesis fail.
+   */
+  private checkDerivedNames(mapPath: string, names: readonly string[], derive: (name: string) => string, id: string, usedIn: string): void {
+    const seen = new Map<string, string>();
+    for (const name of names) {
+      const derived = derive(name);
+      const previous = seen.get(derived);
+      if (previous !== undefined) {
+        this.problem(id, `${mapPath}.${name}`, `the name differs from \`${previous}\` only in ${derive === constructId ? '`/` against `--`' : 'punctuation or case'}, and both would give one identifier in ${usedIn}`, name, 'rename one of them');
+      }
+      seen.set(derived, name);
+    }
   }
 
   /** Two keys with one alias in the same account and region would fail at apply: KMS aliases are unique there. */
