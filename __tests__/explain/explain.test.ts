@@ -225,6 +225,23 @@ describe('explain against denying outputs', () => {
     expect(diagnosis.manifestPath).toBe('services.my-app1.gateway.secrets.APIPARK_LICENSE_KEY');
   });
 
+  test('endpoint policy without the role', async () => {
+    const dir = mutated(PROD, (resources) =>
+      editPolicy(resources, 'aws_vpc_endpoint', (block) => block.service_name === 'com.amazonaws.eu-west-1.ssm', 'policy', withoutSid('MyApp1ExecutionRoleReadParameters')),
+    );
+    const diagnosis = first(await explain(corpus.PARAMETER_DENIED.text, dir, { zone: example.zone }));
+    expect(diagnosis.decision).toBe('denied');
+    expect(diagnosis.sides).toEqual(['vpc-endpoint-policy']);
+    expect(diagnosis.manifestPath).toBe('services.my-app1.containers.app.secrets.DB_HOST');
+    expect(diagnosis.stacks).toEqual([PROD]);
+  });
+
+  test('endpoint policy allows by default', async () => {
+    const diagnosis = first(await explain(corpus.PARAMETER_DENIED.text, example.dir, { zone: example.zone }));
+    expect(diagnosis.decision).toBe('allowed');
+    expect(diagnosis.reason).not.toContain('was not evaluated');
+  });
+
   test('timeout without Secrets Manager endpoint', async () => {
     const dir = mutated(PROD, (resources) => {
       for (const [address, block] of Object.entries(resources.aws_vpc_endpoint)) {

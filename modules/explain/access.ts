@@ -12,6 +12,7 @@ import {
   findKey,
   findRole,
   findSecret,
+  manifestService,
   partitionOfRegion,
   repositoryArnOf,
   roleNameOf,
@@ -21,9 +22,10 @@ import {
   taskOfRole,
 } from './context';
 import { Diagnosis, RoleKind } from './diagnosis';
-import { evaluateSides, Side, SideEvaluation } from './evaluate';
+import { evaluateEndpointPolicy, evaluateSides, Side, SideEvaluation } from './evaluate';
 import { manifestEntryFor } from './manifest-entry';
 import { MessageKind, ParsedMessage } from './message';
+import { endpointPolicyFor } from './network';
 
 const ACTIONS_OF_KIND: Partial<Record<MessageKind, readonly string[]>> = {
   'image-pull': [...ECR_PULL_ACTIONS, ...ECR_AUTH_ACTIONS],
@@ -162,6 +164,7 @@ const SIDE_WORDS: Record<Side, string> = {
   'secret-policy': 'secret policy',
   'trust-policy': 'trust policy',
   'resource-policy': 'resource policy',
+  'vpc-endpoint-policy': 'VPC endpoint policy',
   network: 'network path',
   'ecs-exec-setting': 'ECS Exec setting',
   none: 'nothing',
@@ -185,6 +188,8 @@ function denialSentences(request: AccessRequest, evaluation: SideEvaluation, rol
           ? `No statement in the ${roleWords} policy of ${roleName} (${labels.join(', ')}) allows ${request.action} on ${request.resource}.`
           : `The ${roleWords} ${roleName} has no policy in the output, so nothing allows ${request.action}.`,
       );
+    } else if (side === 'vpc-endpoint-policy') {
+      sentences.push(`The VPC endpoint policy ${evaluation.endpointLabel ?? ''} has no statement that allows ${roleName} to call ${request.action} through the endpoint.`);
     } else if (side !== 'unknown') {
       sentences.push(
         request.resourcePolicy
@@ -211,13 +216,31 @@ function stacksToApply(context: ExplainContext, request: AccessRequest, evaluati
   const resourceStack = stackOfLabel(request.resourcePolicy?.label ?? resourceLabel(context, request.resource));
   if (resourceStack && evaluation.sides.some((side) => side !== 'identity')) stacks.add(resourceStack);
   if (resourceStack && evaluation.allowed) stacks.add(resourceStack);
+  if (evaluation.endpointLabel) stacks.add(stackOfLabel(evaluation.endpointLabel)!);
   if (stacks.size === 0 && role) stacks.add(role.stack);
   return [...stacks];
 }
 
+/** Adds the VPC endpoint policy as a denying side when the call passes through an endpoint whose policy does not allow it. */
+async function withEndpointPolicy(context: ExplainContext, request: AccessRequest, evaluation: SideEvaluation): Promise<SideEvaluation> {
+  const owner = manifestService(context, request.principal);
+  if (!owner) return evaluation;
+  const endpoint = endpointPolicyFor(context, owner.service, request.action, request.context['kms:ViaService'] !== undefined);
+  if (!endpoint) return evaluation;
+  const result = await evaluateEndpointPolicy(request, endpoint);
+  if (result.error) {
+    const finding = { id: 'endpoint-policy-not-evaluated', severity: 'warning' as const, source: endpoint.label, message: `the simulator rejected the endpoint policy: ${result.error}` };
+    return { ...evaluation, findings: [...evaluation.findings, finding] };
+  }
+  if (result.allowed) return evaluation;
+  const sides: Side[] = evaluation.allowed ? ['vpc-endpoint-policy'] : [...evaluation.sides.filter((side) => side !== 'unknown'), 'vpc-endpoint-policy'];
+  const reason = [evaluation.reason, `no statement in ${endpoint.label} allows it`].filter(Boolean).join('; ');
+  return { ...evaluation, allowed: false, sides, reason, endpointLabel: endpoint.label, decidingStatements: evaluation.allowed ? [] : evaluation.decidingStatements };
+}
+
 /** Evaluates one request and states the result in plain words with the manifest change. */
 export async function diagnoseRequest(context: ExplainContext, request: AccessRequest, parsed: ParsedMessage, inTaskDefinition: boolean): Promise<Diagnosis> {
-  const evaluation = await evaluateSides(request);
+  const evaluation = await withEndpointPolicy(context, request, await evaluateSides(request));
   const owner = taskOfRole(context, request.principal);
   const roleKind: RoleKind = owner?.kind ?? (parseArn(request.principal) ? 'executionRole' : 'service');
   const roleWords = ROLE_WORDS[roleKind];
@@ -238,11 +261,12 @@ export async function diagnoseRequest(context: ExplainContext, request: AccessRe
     stacks,
   };
 
+  const warnings = evaluation.findings.filter((finding) => finding.id === 'endpoint-policy-not-evaluated').map((finding) => ` The VPC endpoint policy ${finding.source} was not evaluated: ${finding.message}.`);
   if (evaluation.allowed) {
     const judged = evaluation.resourceJudged ? '' : ` The resource is not created in the output, so only the identity side was evaluated; its owner's resource policy may still deny.`;
     return {
       ...base,
-      reason: `The synthesized output allows ${roleNameOf(request.principal)} to call ${request.action} on ${request.resource} (${evaluation.decidingStatements.join(', ') || 'no statement named'}).${judged}`,
+      reason: `The synthesized output allows ${roleNameOf(request.principal)} to call ${request.action} on ${request.resource} (${evaluation.decidingStatements.join(', ') || 'no statement named'}).${judged}${warnings.join('')}`,
     };
   }
 

@@ -5,7 +5,8 @@
  * resource policy that trusts the caller's account, the resource side with an identity policy
  * that allows everything. Like verify, no SCP, RCP, permissions boundary or session policy takes part.
  */
-import { parseArn } from '../core/arn';
+import { runSimulation } from '@cloud-copilot/iam-simulate';
+import { Partition, accountRootArn, parseArn } from '../core/arn';
 import { evaluateRequest, RequestResult } from '../verify/evaluate';
 import { Finding } from '../verify/findings';
 import { ALLOW_EVERYTHING, AccessRequest } from '../verify/requests';
@@ -18,6 +19,7 @@ export type Side =
   | 'secret-policy'
   | 'trust-policy'
   | 'resource-policy'
+  | 'vpc-endpoint-policy'
   | 'network'
   | 'ecs-exec-setting'
   | 'none'
@@ -34,6 +36,8 @@ export interface SideEvaluation {
   readonly reason: string;
   /** False when the resource is not created in the output, so its resource policy could not be judged. */
   readonly resourceJudged: boolean;
+  /** The VPC endpoint whose policy denies, when that is one of the sides. */
+  readonly endpointLabel?: string;
   readonly findings: Finding[];
 }
 
@@ -78,4 +82,74 @@ export async function evaluateSides(request: AccessRequest): Promise<SideEvaluat
   }
   if (sides.length === 0) sides.push('unknown');
   return { allowed: false, sides, explicitDeny, decidingStatements, reason: whole.reason, resourceJudged, findings };
+}
+
+type JsonStatement = { Principal?: unknown; Condition?: Record<string, Record<string, unknown>>; [field: string]: unknown };
+
+/**
+ * Rewrites `Principal: {AWS: [...]}` as `Principal: "*"` plus the equivalent conditions, because
+ * iam-simulate 0.1.173 rejects endpoint policies whose principal is not `*` although AWS accepts
+ * them. An account root becomes `aws:PrincipalAccount`, any other ARN `aws:PrincipalArn`.
+ */
+export function endpointPolicyForSimulator(document: unknown): unknown {
+  const policy = document as { Statement?: JsonStatement | JsonStatement[] };
+  const statements = Array.isArray(policy.Statement) ? policy.Statement : policy.Statement ? [policy.Statement] : [];
+  const rewritten = statements.map((statement) => {
+    const principal = statement.Principal as { AWS?: string | string[] } | string | undefined;
+    if (principal === undefined || principal === '*' || typeof principal === 'string' || principal.AWS === undefined || principal.AWS === '*') return { ...statement, Principal: '*' };
+    const arns = [principal.AWS].flat();
+    const accounts = arns.map((arn) => /^arn:[^:]+:iam::(\d{12}):root$/.exec(arn)?.[1] ?? (/^\d{12}$/.test(arn) ? arn : undefined));
+    const condition = { ...(statement.Condition ?? {}) };
+    if (accounts.every((account) => account !== undefined)) {
+      condition.StringEquals = { ...(condition.StringEquals ?? {}), 'aws:PrincipalAccount': accounts as string[] };
+    } else {
+      // A mix of roots and other principals cannot be written as one condition; the roots are widened to their role ARNs' match.
+      condition.ArnLike = { ...(condition.ArnLike ?? {}), 'aws:PrincipalArn': arns.map((arn) => arn.replace(/:root$/, ':*')) };
+    }
+    return { ...statement, Principal: '*', Condition: condition };
+  });
+  return { ...policy, Statement: rewritten };
+}
+
+interface EndpointAnalysis {
+  allowStatements?: { policyId?: string; statement: { sid(): string | undefined; index(): number } }[];
+}
+
+/**
+ * Evaluates a request against one VPC endpoint policy alone, which verify does not: the identity
+ * side allows everything and the resource side trusts the caller's account, so only the endpoint
+ * policy can deny. Uses the same simulator and request context as verify. A policy the simulator
+ * rejects is reported as allowed with `error` set, so it never becomes a denying side.
+ */
+export async function evaluateEndpointPolicy(
+  request: AccessRequest,
+  endpoint: { label: string; document: unknown },
+): Promise<{ allowed: boolean; decidingStatements: string[]; error?: string }> {
+  const principal = parseArn(request.principal);
+  const trustCaller = {
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: { AWS: accountRootArn((principal?.partition ?? 'aws') as Partition, principal?.account ?? '') }, Action: '*', Resource: '*' }],
+  };
+  const response = await runSimulation(
+    {
+      request: {
+        principal: request.principal,
+        action: request.action,
+        resource: { resource: request.resource, accountId: request.resourceAccount },
+        contextVariables: { ...request.context },
+      },
+      identityPolicies: [{ name: ALLOW_EVERYTHING.label, policy: ALLOW_EVERYTHING.document }],
+      serviceControlPolicies: [],
+      resourceControlPolicies: [],
+      resourcePolicy: trustCaller,
+      vpcEndpointPolicies: [{ name: endpoint.label, policy: endpointPolicyForSimulator(endpoint.document) }],
+    },
+    {},
+  );
+  if (response.resultType === 'error') return { allowed: true, decidingStatements: [], error: JSON.stringify(response.errors) };
+  const analysis = response.resultType === 'single' ? response.result.analysis : response.results[0]?.analysis;
+  const statements = ((analysis as { endpointAnalysis?: EndpointAnalysis } | undefined)?.endpointAnalysis?.allowStatements ?? []).map(
+    (entry) => `${endpoint.label}#${entry.statement.sid() ?? entry.statement.index()}`,
+  );
+  return { allowed: response.overallResult === 'Allowed', decidingStatements: statements };
 }

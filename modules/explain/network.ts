@@ -105,6 +105,30 @@ function endpointLabel(stack: string, address: string): string {
   return `${stack}/aws_vpc_endpoint.${address}`;
 }
 
+/** The endpoint a direct call of `action` goes through; none for kms:Decrypt that another service makes on the caller's behalf. */
+function endpointOfAction(action: string, viaService: boolean): EndpointName | undefined {
+  const prefix = action.split(':')[0];
+  if (action === 'ecr:GetAuthorizationToken') return 'ecr.api';
+  if (prefix === 'ecr') return 'ecr.dkr';
+  if (prefix === 'kms') return viaService ? undefined : 'kms';
+  return (['secretsmanager', 'ssm', 'logs'] as const).find((name) => name === prefix);
+}
+
+/** The policy of the VPC endpoint a service's call passes through, when the service uses `egress: endpoints` and the endpoint has one. */
+export function endpointPolicyFor(context: ExplainContext, service: ServiceInfo, action: string, viaService: boolean): { label: string; document: unknown; stack: string } | undefined {
+  const name = endpointOfAction(action, viaService);
+  const output = ecsServiceOf(context, service.name);
+  if (!name || !output || service.network?.egress !== 'endpoints') return undefined;
+  const serviceName = endpointServiceName(name as InterfaceEndpointService, service.env.region);
+  const found = Object.entries(output.resources.aws_vpc_endpoint ?? {}).find(([, block]) => block.vpc_id === service.network?.vpcId && block.service_name === serviceName);
+  if (!found || typeof found[1].policy !== 'string') return undefined;
+  try {
+    return { label: endpointLabel(output.stack, found[0]), document: JSON.parse(found[1].policy), stack: output.stack };
+  } catch {
+    return undefined;
+  }
+}
+
 /** Checks one service's path to each endpoint; returns a blocked diagnosis for the first gap, or the complete path. */
 function networkOfService(context: ExplainContext, service: ServiceInfo, endpoints: EndpointName[]): Diagnosis {
   const network = service.network;
