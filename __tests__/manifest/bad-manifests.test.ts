@@ -331,6 +331,11 @@ describe('YAML-level problems', () => {
     }
   });
 
+  test('alias before its anchor rejected', () => {
+    const text = exampleText().replace('region: eu-west-1', 'region: *region');
+    expect(() => parseManifestText(text)).toThrow(/\[yaml-alias-invalid\]/);
+  });
+
   test('broken YAML syntax rejected', () => {
     expect(() => parseManifestText('services: [unclosed')).toThrow(/\[yaml-syntax\]/);
   });

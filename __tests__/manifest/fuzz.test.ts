@@ -6,7 +6,8 @@ import { ManifestError } from '../../modules/core/errors';
 import { LandingZone } from '../../modules/manifest/model';
 import { validateManifest } from '../../modules/manifest/validate';
 import { synthesize } from '../../stacks/app';
-import { Json, JsonObject, loadExample } from '../fixtures/manifests/example';
+import { parseManifestText } from '../../modules/manifest/load';
+import { Json, JsonObject, exampleText, loadExample } from '../fixtures/manifests/example';
 
 /**
  * Mutates the bundled example thousands of times and checks that each result either synthesizes
@@ -18,6 +19,7 @@ import { Json, JsonObject, loadExample } from '../fixtures/manifests/example';
 const SEED = Number(process.env.FUZZ_SEED ?? 20261204);
 const RUNS = Number(process.env.FUZZ_RUNS ?? 3000);
 const SYNTH_EVERY = Number(process.env.FUZZ_SYNTH_EVERY ?? 25);
+const TEXT_RUNS = Number(process.env.FUZZ_TEXT_RUNS ?? 500);
 
 /** mulberry32: a small seeded generator, so every run with one seed makes the same mutations. */
 function generator(seed: number): () => number {
@@ -257,5 +259,30 @@ describe('manifest fuzzing', () => {
     expect(counts.rejected + counts.valid).toBe(RUNS);
     expect(counts.rejected).toBeGreaterThan(0);
     expect(counts.synthesized).toBeGreaterThan(0);
+  });
+
+  test('text edits never escape ManifestError', () => {
+    const random = generator(SEED);
+    const text = exampleText();
+    const snippets = ['', ':', '- ', '  ', '\n', '"', "'", '{', '[', '&a ', '*a', '!!binary ', '? ', '#', '\t', '|', '%YAML 1.1\n'];
+    let rejected = 0;
+    for (let run = 0; run < TEXT_RUNS; run += 1) {
+      let edited = text;
+      const edits: string[] = [];
+      for (let index = 0; index < 1 + Math.floor(random() * 3); index += 1) {
+        const at = Math.floor(random() * edited.length);
+        const length = Math.floor(random() * 4);
+        const insert = snippets[Math.floor(random() * snippets.length)];
+        edits.push(`replace ${length} characters at ${at} with ${JSON.stringify(insert)}`);
+        edited = edited.slice(0, at) + insert + edited.slice(at + length);
+      }
+      try {
+        validateManifest(parseManifestText(edited));
+      } catch (error) {
+        if (!(error instanceof ManifestError)) throw new Error(`threw ${String(error)} (seed ${SEED}, run ${run}: ${edits.join('; ')})\n${(error as Error).stack}`);
+        rejected += 1;
+      }
+    }
+    expect(rejected).toBeGreaterThan(0);
   });
 });

@@ -25,7 +25,16 @@ export function parseManifestText(text: string, source = 'manifest'): unknown {
       source,
     );
   }
-  return document.toJS();
+  try {
+    return document.toJS();
+  } catch (error) {
+    // toJS resolves aliases only now: an alias before its anchor, or too many aliases, throws a ReferenceError.
+    if (!(error instanceof ReferenceError)) throw error;
+    throw new ManifestError(
+      [{ id: 'yaml-alias-invalid', path: source, rule: 'an alias (`*name`) must follow its anchor (`&name`), and aliases must not expand without bound', received: error.message, fix: 'define the anchor before the alias, or write the value out' }],
+      source,
+    );
+  }
 }
 
 /** Reads, parses and validates a manifest file. */
