@@ -37,7 +37,7 @@ const ACTIONS_OF_KIND: Partial<Record<MessageKind, readonly string[]>> = {
   'ecs-exec-not-connected': ECS_EXEC_ACTIONS,
 };
 
-/** The resource the message is about: named directly, or implied by the secret or image it mentions. */
+/** Returns the resource the message is about: named directly, or implied by the secret or image it mentions. */
 function targetResource(context: ExplainContext, parsed: ParsedMessage): string | undefined {
   if (parsed.kind === 'kms-decrypt' && (!parsed.resource || !parsed.resource.startsWith('arn:')) && parsed.secretArn) {
     return findSecret(context, parsed.secretArn)?.kmsKeyArn;
@@ -175,7 +175,7 @@ export function sideWords(side: Side): string {
   return SIDE_WORDS[side];
 }
 
-/** One sentence per denying side, naming the policy in the output and what it lacks. */
+/** Writes one sentence per denying side, naming the policy in the output and what it lacks. */
 function denialSentences(request: AccessRequest, evaluation: SideEvaluation, roleWords: string): string[] {
   const roleName = roleNameOf(request.principal);
   if (evaluation.explicitDeny) return [`${request.action} on ${request.resource} is explicitly denied by ${evaluation.decidingStatements.join(', ')}.`];
@@ -203,7 +203,7 @@ function denialSentences(request: AccessRequest, evaluation: SideEvaluation, rol
   return sentences;
 }
 
-/** The output label of a repository, secret or key, which starts with its stack. */
+/** Returns the output label of a repository, secret or key, which starts with its stack name. */
 function resourceLabel(context: ExplainContext, arn: string): string | undefined {
   return findSecret(context, arn)?.label ?? findKey(context, arn)?.label ?? context.output.repositories.find((repository) => repository.arn === arn)?.label;
 }

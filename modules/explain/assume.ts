@@ -25,6 +25,7 @@ export async function diagnoseAssumption(context: ExplainContext, parsed: Parsed
       },
     ];
   }
+
   const owner = taskOfRole(context, role.arn);
   const env = owner?.task.stack.env ?? context.output.stacks.find((stack) => stack.name === role.stack)?.env;
   const sourceArn = env ? formatArn({ ...env, service: 'ecs', resource: EXAMPLE_TASK }) : undefined;
@@ -41,6 +42,7 @@ export async function diagnoseAssumption(context: ExplainContext, parsed: Parsed
     context: sourceArn ? { 'aws:SourceArn': sourceArn, 'aws:SourceAccount': role.account } : {},
     guards: [],
   });
+
   const manifest = manifestService(context, role.arn);
   const kind = owner?.kind ?? manifest?.kind ?? 'executionRole';
   const manifestPath = manifest ? `services.${manifest.service.name}.${kind}` : undefined;
@@ -58,6 +60,7 @@ export async function diagnoseAssumption(context: ExplainContext, parsed: Parsed
     manifestState: manifest ? 'present' : 'unknown',
     stacks: [role.stack],
   };
+
   if (evaluation.allowed) {
     return [{ ...base, reason: `The trust policy of ${role.name} in the output lets ${ECS_TASKS_PRINCIPAL} assume it for a task in ${sourceArn ?? 'its account'} (${evaluation.decidingStatements.join(', ')}).` }];
   }

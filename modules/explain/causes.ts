@@ -1,6 +1,6 @@
 /**
- * What else produces a message when the synthesized output would allow the request: causes the
- * evaluation cannot see, listed most specific first.
+ * Other causes of a message whose request the synthesized output allows, most specific first.
+ * The evaluation cannot see any of them.
  */
 import { ExplainContext, findSecret, manifestService } from './context';
 import { Diagnosis } from './diagnosis';
@@ -34,9 +34,10 @@ export function otherCauses(context: ExplainContext, parsed: ParsedMessage, diag
   const boundaries = (context.zone?.services ?? [])
     .filter((service) => services.includes(service.name))
     .flatMap((service) => [service.executionRole, service.taskRole].filter((role) => role.permissionsBoundaryArn).map((role) => `${role.name}: ${role.permissionsBoundaryArn}`));
-  causes.push(
-    `A service control policy or resource control policy of the organization, or a permissions boundary on the role${boundaries.length > 0 ? ` (the manifest sets ${boundaries.join('; ')})` : ''}, denies it. Neither is part of the evaluation.`,
-  );
+  if (!parsed.hint || !OUTSIDE_OUTPUT.has(parsed.hint.policyType)) {
+    const set = boundaries.length > 0 ? ` (the manifest sets ${boundaries.join('; ')})` : '';
+    causes.push(`A service control policy or resource control policy of the organization, or a permissions boundary on the role${set}, denies it. Neither is part of the evaluation.`);
+  }
 
   if (START_UP_KINDS.has(parsed.kind)) {
     const egress = (context.zone?.services ?? []).filter((service) => services.includes(service.name)).map((service) => `${service.name}: egress ${service.network?.egress ?? 'not set'}`);
@@ -52,6 +53,10 @@ export function otherCauses(context: ExplainContext, parsed: ParsedMessage, diag
     causes.push(
       `The secret is encrypted with a different key than ${key}: compare \`aws secretsmanager describe-secret --secret-id <secret ARN> --query KmsKeyId\` with that key, and re-encrypt the secret or change the manifest.`,
     );
+  }
+  if (parsed.kind === 'role-assumption') {
+    causes.push('The principal that registered or started the task lacks `iam:PassRole` on the role, which the same message reports.');
+    causes.push("The task ran in another region or account than the trust policy's `aws:SourceArn` and `aws:SourceAccount` allow, or the role does not exist there yet.");
   }
   if (parsed.kind === 'log-delivery') {
     causes.push('The log group does not exist in the deployed account (ResourceNotFoundException): apply the service stack, which creates it.');

@@ -41,7 +41,7 @@ export interface SideEvaluation {
   readonly findings: Finding[];
 }
 
-/** The side name of a resource policy, from the service in the resource ARN. */
+/** Returns the side name of a resource policy, from the service in the resource ARN. */
 export function resourceSideOf(request: Pick<AccessRequest, 'resource' | 'action'>): Side {
   if (request.action.startsWith('sts:AssumeRole')) return 'trust-policy';
   switch (parseArn(request.resource)?.service) {
@@ -93,7 +93,9 @@ type JsonStatement = { Principal?: unknown; Condition?: Record<string, Record<st
  */
 export function endpointPolicyForSimulator(document: unknown): unknown {
   const policy = document as { Statement?: JsonStatement | JsonStatement[] };
-  const statements = Array.isArray(policy.Statement) ? policy.Statement : policy.Statement ? [policy.Statement] : [];
+  const statements: JsonStatement[] = [];
+  if (Array.isArray(policy.Statement)) statements.push(...policy.Statement);
+  else if (policy.Statement) statements.push(policy.Statement);
   const rewritten = statements.map((statement) => {
     const principal = statement.Principal as { AWS?: string | string[] } | string | undefined;
     if (principal === undefined || principal === '*' || typeof principal === 'string' || principal.AWS === undefined || principal.AWS === '*') return { ...statement, Principal: '*' };

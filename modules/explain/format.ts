@@ -20,17 +20,22 @@ const KIND_WORDS: Record<MessageKind, string> = {
 
 const SOURCE_WORDS = { ecs: 'ECS stopped reason or service event', cloudtrail: 'CloudTrail record', cli: 'aws CLI error' };
 
+/** Joins words as `a`, `a and b`, or `a, b and c`. */
+function wordList(words: readonly string[]): string {
+  return words.length <= 1 ? words.join('') : `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
+}
+
 function headline(diagnosis: Diagnosis): string {
-  const what = [diagnosis.service, diagnosis.action, diagnosis.resource].filter(Boolean).join(' | ');
+  const subject = [diagnosis.service, diagnosis.action, diagnosis.resource].filter(Boolean).join(' | ');
   switch (diagnosis.decision) {
     case 'denied':
-      return `DENIED by the ${diagnosis.sides.map(sideWords).join(' and ')}: ${what}`;
+      return `DENIED by the ${wordList(diagnosis.sides.map(sideWords))}: ${subject}`;
     case 'blocked':
-      return `BLOCKED by the ${diagnosis.sides.map(sideWords).join(' and ')}: ${what}`;
+      return `BLOCKED by the ${wordList(diagnosis.sides.map(sideWords))}: ${subject}`;
     case 'allowed':
-      return `ALLOWED by the synthesized output: ${what}`;
+      return `ALLOWED by the synthesized output: ${subject}`;
     default:
-      return `NOT EVALUATED: ${what || 'nothing to evaluate'}`;
+      return `NOT EVALUATED: ${subject || 'nothing to evaluate'}`;
   }
 }
 

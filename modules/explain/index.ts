@@ -1,8 +1,8 @@
 /**
- * `explain(message, dir)` turns the message of a failed ECS task start (stopped reason, service
- * event, CloudTrail record or `aws` CLI error) into the side that denies, the manifest field
- * behind it and the change to make, by re-evaluating the request against the synthesized output
- * with verify's evaluator.
+ * `explain(message, dir)` reads the message of a failed ECS task start: a stopped reason, a service
+ * event, a CloudTrail record or `aws` CLI error output. It re-evaluates the request against the
+ * synthesized output with verify's evaluator and returns the side that denies, the manifest field
+ * behind it and the change to make.
  */
 import { resolve } from 'node:path';
 import { LandingZone } from '../manifest/model';
@@ -59,11 +59,11 @@ async function diagnoseAccess(context: ExplainContext, parsed: ParsedMessage, no
 
 /** Keeps one allowed diagnosis per service and resource, because the pull actions of one repository are granted together. */
 function withoutRepeatedAllows(diagnoses: Diagnosis[]): Diagnosis[] {
-  const shown = new Set<string>();
+  const reported = new Set<string>();
   return diagnoses.filter((diagnosis) => {
     const key = `${diagnosis.service} ${diagnosis.resource}`;
-    if (diagnosis.decision === 'allowed' && shown.has(key)) return false;
-    shown.add(key);
+    if (diagnosis.decision === 'allowed' && reported.has(key)) return false;
+    reported.add(key);
     return true;
   });
 }

@@ -1,5 +1,5 @@
 /**
- * Maps an evaluated request back to the manifest: the field that asks for the access (or would
+ * Maps an evaluated request back to the manifest: the field that requests the access (or would
  * have to), whether it is there, and a YAML snippet for the change.
  */
 import { Document } from 'yaml';
@@ -12,14 +12,14 @@ import { ParsedMessage } from './message';
 export interface ManifestEntry {
   /** Dotted field path, such as `services.my-app1.containers.app.secrets.DB_PASSWORD`. */
   readonly path: string;
-  /** `present`: the manifest asks for this access; `missing`: it does not, and `yaml` adds it; `unknown`: no manifest was read. */
+  /** `present`: the manifest requests this access; `missing`: it does not, and `yaml` adds it; `unknown`: no manifest was read. */
   readonly state: 'present' | 'missing' | 'unknown';
   readonly yaml?: string;
   /** The service the entry belongs to. */
   readonly service?: string;
 }
 
-/** A YAML document with `leaf` at `path`, the leaf in flow style like the bundled example. */
+/** Renders a YAML document with `leaf` at `path`, the leaf in flow style like the bundled example. */
 export function yamlAt(path: readonly string[], leaf: unknown): string {
   const document = new Document({});
   document.setIn(path, typeof leaf === 'object' && leaf !== null ? document.createNode(leaf, { flow: true }) : leaf);
@@ -30,18 +30,18 @@ function splitPath(path: string): string[] {
   return path.split('.');
 }
 
-/** The application container a new entry goes into: the first one that is not the gateway. */
+/** Picks the application container a new entry goes into: the first one that is not the gateway. */
 function firstContainer(service: ServiceInfo): ContainerInfo | undefined {
   return service.containers.find((container) => !container.isGateway) ?? service.containers[0];
 }
 
-/** A placeholder environment variable name for a secret or parameter, from its last name segment. */
+/** Derives a placeholder environment variable name for a secret or parameter from its last name segment. */
 function variableFor(name: string): string {
   const last = name.split('/').filter(Boolean).pop() ?? 'VALUE';
   return last.replace(/[^A-Za-z0-9]+/g, '_').toUpperCase();
 }
 
-/** The use the request was derived for: verify's purpose ends with the variable name, as in `my-app1 app reads DB_PASSWORD`. */
+/** Picks the use the request was derived for, because verify's purpose names it, as in `my-app1 app reads DB_PASSWORD`. */
 function pickUse(uses: readonly UseInContainer[], request: AccessRequest): UseInContainer {
   return uses.find((entry) => request.purpose.includes(`${entry.container.name} reads ${entry.use.variable}`)) ?? uses[0];
 }

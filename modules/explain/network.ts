@@ -28,7 +28,7 @@ const HOST_PREFIXES: readonly [RegExp, EndpointName][] = [
   [/^logs\./, 'logs'],
 ];
 
-/** The endpoints the timed-out call needed, from its host or, when only an IP address is given, from the ECS step. */
+/** Returns the endpoints the timed-out call needed, from its host or, when only an IP address is given, from the ECS step. */
 export function endpointsOf(parsed: ParsedMessage): EndpointName[] {
   if (parsed.host) {
     const found = HOST_PREFIXES.find(([pattern]) => pattern.test(parsed.host!));
@@ -58,7 +58,7 @@ interface ServiceOutput {
   readonly block: ResourceBlock;
 }
 
-/** The `aws_ecs_service` of a manifest service, with its stack. */
+/** Finds the `aws_ecs_service` of a manifest service, with its stack. */
 function ecsServiceOf(context: ExplainContext, name: string): ServiceOutput | undefined {
   for (const [stack, resources] of context.stacks) {
     const block = Object.values(resources.aws_ecs_service ?? {}).find((candidate) => candidate.name === name);
@@ -105,7 +105,7 @@ function endpointLabel(stack: string, address: string): string {
   return `${stack}/aws_vpc_endpoint.${address}`;
 }
 
-/** The endpoint a direct call of `action` goes through; none for kms:Decrypt that another service makes on the caller's behalf. */
+/** Returns the endpoint a direct call of `action` goes through, or undefined for kms:Decrypt that another service makes on the caller's behalf. */
 function endpointOfAction(action: string, viaService: boolean): EndpointName | undefined {
   const prefix = action.split(':')[0];
   if (action === 'ecr:GetAuthorizationToken') return 'ecr.api';
@@ -114,7 +114,7 @@ function endpointOfAction(action: string, viaService: boolean): EndpointName | u
   return (['secretsmanager', 'ssm', 'logs'] as const).find((name) => name === prefix);
 }
 
-/** The policy of the VPC endpoint a service's call passes through, when the service uses `egress: endpoints` and the endpoint has one. */
+/** Finds the policy of the VPC endpoint a service's call passes through, when the service uses `egress: endpoints` and the endpoint has one. */
 export function endpointPolicyFor(context: ExplainContext, service: ServiceInfo, action: string, viaService: boolean): { label: string; document: unknown; stack: string } | undefined {
   const name = endpointOfAction(action, viaService);
   const output = ecsServiceOf(context, service.name);
