@@ -76,7 +76,7 @@ export interface BenchResult {
   };
   readonly sizes: readonly SizeResult[];
   readonly cdktfCli?: Measured;
-  readonly profile?: ProfileSummary & { readonly size: string; readonly file: string };
+  readonly profiles?: readonly (ProfileSummary & { readonly subject: string; readonly file: string })[];
   readonly goals: readonly Goal[];
 }
 
@@ -181,11 +181,11 @@ export function formatReport(result: BenchResult): string {
   }
   if (result.cdktfCli) lines.push('', `npx cdktf synth (bundled example): ${seconds(result.cdktfCli.seconds)} s${result.cdktfCli.failed ? ` FAILED: ${result.cdktfCli.stderr}` : ''}`);
 
-  if (result.profile) {
-    lines.push('', `CPU profile of the ${result.profile.size} synth (${result.profile.totalMs} ms sampled), self time by package or folder:`);
-    for (const owner of result.profile.owners) lines.push(`  ${owner.percent.toFixed(1).padStart(5)} %  ${owner.name}`);
+  for (const profile of result.profiles ?? []) {
+    lines.push('', `CPU profile of the ${profile.subject} synth (${profile.totalMs} ms sampled), self time by package or folder:`);
+    for (const owner of profile.owners) lines.push(`  ${owner.percent.toFixed(1).padStart(5)} %  ${owner.name}`);
     lines.push('top functions by self time:');
-    for (const entry of result.profile.functions) lines.push(`  ${entry.percent.toFixed(1).padStart(5)} %  ${entry.name}`);
+    for (const entry of profile.functions) lines.push(`  ${entry.percent.toFixed(1).padStart(5)} %  ${entry.name}`);
   }
 
   lines.push('', 'goals:');

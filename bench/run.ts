@@ -35,7 +35,7 @@ const USAGE = `usage: npm run bench -- [--sizes 1x1,10x3,...] [--repeats N] [--q
   --quick         sizes 1x1 and 10x3, one run each, no terraform plan and no cdktf-cli run
   --no-terraform  skip terraform init, validate and plan
   --no-cdktf-cli  skip timing \`npx cdktf synth\`
-  --profile       also record a CPU profile of the largest synth and list its top frames`;
+  --profile       also record CPU profiles of the bundled example's and the largest synth and list their top frames`;
 
 interface Options {
   sizes: LandingZoneSize[];
@@ -258,19 +258,24 @@ async function main(): Promise<number> {
     cdktfCli = compact(summarize([await runMeasured('npx', ['cdktf', 'synth', '--output', join(scratch, 'cdktf-cli')], { cwd: ROOT, env: { CHECKPOINT_DISABLE: '1', CI: '1' } })]));
   }
 
-  let profile: BenchResult['profile'];
+  const profiles: NonNullable<BenchResult['profiles']>[number][] = [];
   if (options.profile) {
-    log(`${label(largest)}: CPU profile of the synth`);
     const profileDir = join(RESULTS, 'profiles');
     mkdirSync(profileDir, { recursive: true });
-    const manifest = join(scratch, label(largest), `landing-zone-${label(largest)}.yaml`);
-    const existing = new Set(existsSync(profileDir) ? readdirSync(profileDir) : []);
-    await runMeasured(process.execPath, ['--cpu-prof', '--cpu-prof-dir', profileDir, join(BUILD, 'main.js')], {
-      cwd: ROOT,
-      env: { ECS_ACCESS_MANIFEST: manifest, CDKTF_OUTDIR: join(scratch, 'profiled') },
-    });
-    const file = readdirSync(profileDir).find((entry) => entry.endsWith('.cpuprofile') && !existing.has(entry));
-    if (file) profile = { size: label(largest), file: join(profileDir, file), ...summarizeProfile(join(profileDir, file), ROOT) };
+    const targets = [
+      { subject: 'bundled example', manifest: EXAMPLE },
+      { subject: label(largest), manifest: join(scratch, label(largest), `landing-zone-${label(largest)}.yaml`) },
+    ];
+    for (const { subject, manifest } of targets) {
+      log(`${subject}: CPU profile of the synth`);
+      const existing = new Set(readdirSync(profileDir));
+      await runMeasured(process.execPath, ['--cpu-prof', '--cpu-prof-dir', profileDir, join(BUILD, 'main.js')], {
+        cwd: ROOT,
+        env: { ECS_ACCESS_MANIFEST: manifest, CDKTF_OUTDIR: join(scratch, 'profiled') },
+      });
+      const file = readdirSync(profileDir).find((entry) => entry.endsWith('.cpuprofile') && !existing.has(entry));
+      if (file) profiles.push({ subject, file: join(profileDir, file), ...summarizeProfile(join(profileDir, file), ROOT) });
+    }
   }
 
   const exampleResult: BenchResult['example'] = {
@@ -294,7 +299,7 @@ async function main(): Promise<number> {
     example: exampleResult,
     sizes,
     cdktfCli,
-    profile,
+    profiles,
     goals: evaluateGoals(exampleResult, sizes),
   };
 
