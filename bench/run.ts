@@ -180,7 +180,7 @@ async function main(): Promise<number> {
 
   // The bundled example against a one-role app, compiled and through tsx as `npm run synth` runs it.
   log('bundled example against a one-role app');
-  const exampleRepeats = Math.max(5, options.repeats);
+  const exampleRepeats = Math.max(10, options.repeats);
   const exampleOut = join(scratch, 'example');
   const [example, oneRole] = await interleave(exampleRepeats, synthApp(EXAMPLE, exampleOut), node('bench/apps/one-role.js', [], { CDKTF_OUTDIR: join(scratch, 'one-role') }));
   const imports = providerImports();
