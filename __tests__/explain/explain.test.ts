@@ -89,6 +89,20 @@ describe('explain against the example output', () => {
     expect(explanation.diagnoses.map((diagnosis) => diagnosis.role?.arn)).toEqual([PROD_EXECUTION]);
   });
 
+  test('not found is no denial', async () => {
+    const explanation = await explain(corpus.SECRET_NOT_FOUND.text, example.dir, { zone: example.zone });
+    expect(explanation.message.notFound).toBe(true);
+    expect(explanation.diagnoses.map((diagnosis) => diagnosis.decision)).toEqual(['allowed', 'allowed']);
+    expect(explanation.otherCauses[0]).toContain('not found, not as denied');
+  });
+
+  test('unknown role is reported first', async () => {
+    const explanation = await explain(corpus.UNKNOWN_ROLE.text, example.dir, { zone: example.zone });
+    expect(explanation.diagnoses).toEqual([]);
+    expect(explanation.notes.join()).toContain('legacy-task-execution is not in the synthesized output');
+    expect(explanation.otherCauses[0]).toContain('not a role of any service in the manifest');
+  });
+
   test('unrecognized message has no diagnosis', async () => {
     const explanation = await explain(corpus.UNRECOGNIZED.text, example.dir, { zone: example.zone });
     expect(explanation.diagnoses).toEqual([]);

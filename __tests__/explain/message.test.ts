@@ -110,6 +110,12 @@ describe('parseMessage', () => {
     expect(parseMessage(wrapped).roleName).toBe('my-app1-staging-execution');
   });
 
+  test('missing secret is not found', () => {
+    const parsed = parseMessage(corpus.SECRET_NOT_FOUND.text);
+    expect(parsed.kind).toBe('secret-fetch');
+    expect(parsed.notFound).toBe(true);
+  });
+
   test('unrelated text is unrecognized', () => {
     expect(parseMessage(corpus.UNRECOGNIZED.text).kind).toBe('unrecognized');
   });

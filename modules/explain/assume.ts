@@ -28,8 +28,10 @@ export async function diagnoseAssumption(context: ExplainContext, parsed: Parsed
 
   const owner = taskOfRole(context, role.arn);
   const env = owner?.task.stack.env ?? context.output.stacks.find((stack) => stack.name === role.stack)?.env;
-  const sourceArn = env ? formatArn({ ...env, service: 'ecs', resource: EXAMPLE_TASK }) : undefined;
-  const evaluation = await evaluateSides({
+  // Prefer verify's own request for ECS assuming this role, so both evaluate the same context.
+  const derived = context.requests.find((request) => request.principal === ECS_TASKS_PRINCIPAL && request.action === 'sts:AssumeRole' && request.resource === role.arn);
+  const sourceArn = derived ? String(derived.context['aws:SourceArn']) : env ? formatArn({ ...env, service: 'ecs', resource: EXAMPLE_TASK }) : undefined;
+  const evaluation = await evaluateSides(derived ?? {
     expected: 'allow',
     purpose: `ECS assumes ${role.name}`,
     principal: ECS_TASKS_PRINCIPAL,

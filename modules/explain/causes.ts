@@ -16,6 +16,18 @@ export function otherCauses(context: ExplainContext, parsed: ParsedMessage, diag
   const stacks = [...new Set(diagnoses.flatMap((diagnosis) => diagnosis.stacks ?? []))];
   const services = [...new Set(diagnoses.map((diagnosis) => diagnosis.service).filter((name): name is string => name !== undefined))];
 
+  if (parsed.roleArn && context.zone && !manifestService(context, parsed.roleArn)) {
+    causes.push(
+      `The role ${parsed.roleArn} is not a role of any service in the manifest, so the task runs with a role this landing zone does not manage: the deployed task definition names another execution role or task role than the synthesized one.`,
+    );
+  }
+  if (parsed.notFound) {
+    causes.push(
+      parsed.kind === 'image-pull'
+        ? 'AWS reports the image as not found, not as denied: push the tag the task definition names, or correct the image in the manifest.'
+        : `AWS reports the resource as not found, not as denied: it does not exist in that account and region yet (apply ${stacks.join(', ') || 'the stack that creates it'}), its name or region in the task definition differs from where it was created, or it is scheduled for deletion.`,
+    );
+  }
   if (parsed.hint && OUTSIDE_OUTPUT.has(parsed.hint.policyType)) {
     causes.push(
       `AWS says the ${parsed.hint.policyType} decided (${parsed.hint.explicitDeny ? 'an explicit deny' : 'no statement allows'}). The synthesized output contains no ${parsed.hint.policyType}, so look there first.`,
@@ -60,9 +72,6 @@ export function otherCauses(context: ExplainContext, parsed: ParsedMessage, diag
   }
   if (parsed.kind === 'log-delivery') {
     causes.push('The log group does not exist in the deployed account (ResourceNotFoundException): apply the service stack, which creates it.');
-  }
-  if (parsed.roleArn && context.zone && !manifestService(context, parsed.roleArn)) {
-    causes.push(`The role ${parsed.roleArn} is not a role of any service in the manifest, so the task runs with a role this landing zone does not manage.`);
   }
   const viaEndpoints = (context.zone?.services ?? []).filter((service) => services.includes(service.name) && service.network?.egress === 'endpoints');
   if (viaEndpoints.length > 0) {

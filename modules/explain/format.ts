@@ -74,7 +74,8 @@ export function formatExplanation(explanation: Explanation, format: 'text' | 'js
   if (explanation.diagnoses.length === 0) lines.push('', 'Nothing in the synthesized output matches this message.');
 
   if (explanation.otherCauses.length > 0) {
-    lines.push('', 'The synthesized output would allow this. What else produces this message:');
+    const header = explanation.diagnoses.length > 0 ? 'The synthesized output would allow this. What else produces this message:' : 'Possible causes outside the synthesized output:';
+    lines.push('', header);
     explanation.otherCauses.forEach((cause, index) => lines.push(`  ${index + 1}. ${cause}`));
   }
   for (const note of explanation.notes) lines.push(`note: ${note}`);

@@ -59,6 +59,8 @@ export interface ParsedMessage {
   readonly image?: { readonly account: string; readonly region: string; readonly repository: string };
   /** Host of a timed-out call, such as `api.ecr.eu-west-1.amazonaws.com`; undefined when only an IP address is given. */
   readonly host?: string;
+  /** True when AWS reports the resource as missing (ResourceNotFoundException, invalid parameters, an unknown image), not as denied. */
+  readonly notFound?: boolean;
   /** True for "Access to KMS is not allowed", which Secrets Manager returns when the key denies kms:Decrypt. */
   readonly kmsDeniedThroughService?: boolean;
   readonly errorCode?: string;
@@ -81,6 +83,7 @@ const ASSUME_FAILED = /ECS was unable to assume the role '([^']+)'/;
 const FETCH_SECRET = /failed to fetch secret (arn:[^\s]+?) from secrets manager/;
 const IMAGE_HOST = /(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/([A-Za-z0-9._\/-]+)/;
 const URL_HOST = /https?:\/\/([A-Za-z0-9.-]+\.amazonaws\.com(?:\.cn)?)/;
+const NOT_FOUND = /ResourceNotFoundException|ParameterNotFound|invalid parameters|RepositoryNotFoundException|ImageNotFoundException|manifest unknown|: not found|does not exist/i;
 const TIMEOUT = /i\/o timeout|context deadline exceeded|RequestCanceled|Client\.Timeout exceeded|connection timed out|dial tcp [^:]+:443: connect: connection refused|no such host/i;
 
 function hintOf(text: string): DenialHint | undefined {
@@ -276,8 +279,8 @@ export function parseMessage(input: string): ParsedMessage {
   if (TIMEOUT.test(text)) {
     return { kind: 'network-timeout', source, step, secretArn, image, host: URL_HOST.exec(text)?.[1], errorCode, text };
   }
-  if (/403 Forbidden|AccessDenied|not authorized/i.test(text) || step) {
-    return { kind: kindOfStep(step), source, step, secretArn, image, errorCode, text };
+  if (/403 Forbidden|AccessDenied|not authorized/i.test(text) || NOT_FOUND.test(text) || step) {
+    return { kind: kindOfStep(step), source, step, secretArn, image, notFound: NOT_FOUND.test(text) || undefined, errorCode, text };
   }
   return { kind: 'unrecognized', source, errorCode, text };
 }
