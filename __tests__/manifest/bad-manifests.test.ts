@@ -216,6 +216,8 @@ const CORPUS: readonly BadManifest[] = [
   { name: 'resource not an ARN', edit: set(`${STATEMENT}.resources`, ['my-app1-uploads']), id: 'resource-arn-invalid', path: `${STATEMENT}.resources.0`, fragment: 'arn:aws:<service>' },
   { name: 'resource of another partition', edit: set(`${STATEMENT}.resources`, ['arn:aws-cn:s3:::my-app1-uploads/*']), id: 'resource-arn-invalid', path: `${STATEMENT}.resources.0`, fragment: 'partition aws' },
   { name: 'action without a service', edit: set(`${STATEMENT}.actions`, ['GetObject']), id: 'action-invalid', path: `${STATEMENT}.actions.0`, fragment: '`service:Action`' },
+  { name: 'misspelled condition operator', edit: set(`${STATEMENT}.conditions`, { StringEqual: { 'aws:ResourceAccount': ['222222222222'] } }), id: 'condition-operator-invalid', path: `${STATEMENT}.conditions.StringEqual`, fragment: 'use `StringEquals`' },
+  { name: 'IfExists on Null', edit: set(`${STATEMENT}.conditions`, { NullIfExists: { 'aws:ResourceTag/team': ['false'] } }), id: 'condition-operator-invalid', path: `${STATEMENT}.conditions.NullIfExists`, fragment: 'no such condition operator' },
   { name: 'empty condition value', edit: set(`${STATEMENT}.conditions`, { StringEquals: { 'aws:ResourceAccount': [''] } }), id: 'condition-value-empty', path: `${STATEMENT}.conditions.StringEquals.aws:ResourceAccount`, fragment: 'non-empty values' },
   {
     name: 'Sid used twice',
@@ -271,6 +273,22 @@ const CORPUS: readonly BadManifest[] = [
   { name: 'URL with a password', edit: set(`${APP}.environment.DATABASE_URL`, 'postgres://app:s3cret@db.internal:5432/app'), id: 'environment-plaintext-secret', path: `${APP}.environment.DATABASE_URL`, fragment: 'a URL with a user and password' },
   { name: 'gateway token variable', edit: set(`${GATEWAY}.environment.ADMIN_TOKEN`, 'abc'), id: 'environment-plaintext-secret', path: `${GATEWAY}.environment.ADMIN_TOKEN`, fragment: `${GATEWAY}.secrets.ADMIN_TOKEN` },
   { name: 'variable in environment and secrets', edit: set(`${APP}.environment.DB_HOST`, 'db.internal'), id: 'variable-defined-twice', path: `${APP}.environment.DB_HOST`, fragment: 'not both' },
+
+  // Container settings that fail at task start
+  { name: 'relative writable path', edit: set(`${APP}.writablePaths`, ['tmp']), id: 'writable-path-invalid', path: `${APP}.writablePaths.0`, fragment: 'absolute' },
+  { name: 'root as writable path', edit: set(`${APP}.writablePaths`, ['/']), id: 'writable-path-invalid', path: `${APP}.writablePaths.0`, fragment: 'root file system' },
+  { name: 'writable path listed twice', edit: set(`${APP}.writablePaths`, ['/tmp', '/tmp/']), id: 'writable-path-invalid', path: `${APP}.writablePaths.1`, fragment: 'already listed as entry 0' },
+  { name: 'health check without CMD', edit: set(`${APP}.healthCheck.command`, ['curl', '-f', 'http://localhost:8080/health']), id: 'health-check-invalid', path: `${APP}.healthCheck.command`, fragment: 'starts with `CMD`' },
+  { name: 'health check timeout too long', edit: set(`${APP}.healthCheck.timeoutSeconds`, 90), id: 'health-check-invalid', path: `${APP}.healthCheck.timeoutSeconds`, fragment: '2 to 60 seconds' },
+  { name: 'gateway on the application port', edit: set(`${GATEWAY}.port`, 8080), id: 'port-duplicate', path: `${GATEWAY}.port`, fragment: 'already used by container `app`', cascade: true },
+  {
+    name: 'secret read through Parameter Store',
+    edit: set(`${APP}.secrets.DB_HOST`, { parameter: '/aws/reference/secretsmanager/my-app1/db-credentials' }),
+    id: 'parameter-secret-reference',
+    path: `${APP}.secrets.DB_HOST.parameter`,
+    fragment: 'use `{ secret: my-app1/db-credentials }`',
+  },
+  { name: 'role path over 512 characters', edit: set('services.my-app1.taskRole.path', `/${'p'.repeat(512)}/`), id: 'role-path-invalid', path: 'services.my-app1.taskRole.path', fragment: 'at most 512' },
 
   // Sizes and presets
   { name: 'memory Fargate rejects', edit: set('services.my-app1.memory', 1536), id: 'fargate-size-invalid', path: 'services.my-app1.memory', fragment: 'choose one of 2048, 3072' },

@@ -1,3 +1,5 @@
+import { closestOperator, isConditionOperator } from '../../modules/manifest/rules/conditions';
+import { healthCheckCommandProblem, normalizedMountPath, writablePathProblem } from '../../modules/manifest/rules/containers';
 import { credentialValueKind, isCredentialName, nameWords } from '../../modules/manifest/rules/credentials';
 import { findEmptyFields } from '../../modules/manifest/rules/empty-fields';
 import { bucketNameProblem, clusterNameProblem, logGroupNameProblem, roleNameProblem } from '../../modules/manifest/rules/names';
@@ -123,5 +125,44 @@ describe('empty fields', () => {
 
   test('unknown fields left to the schema', () => {
     expect(findEmptyFields(editedExample({ 'accounts.prod.nickname': '' }))).toEqual([]);
+  });
+});
+
+describe('container settings', () => {
+  test.each(['tmp', '/', '//', '/var/../etc', '/./tmp'])('writable path %s rejected', (path) => {
+    expect(writablePathProblem(path)).toBeDefined();
+  });
+
+  test('absolute writable path accepted', () => {
+    expect(writablePathProblem('/var/log/app')).toBeUndefined();
+  });
+
+  test('mount paths compared without trailing slash', () => {
+    expect(normalizedMountPath('/tmp/')).toBe('/tmp');
+    expect(normalizedMountPath('//tmp//cache')).toBe('/tmp/cache');
+  });
+
+  test.each([[['curl', 'http://localhost']], [['CMD']], [['CMD-SHELL', 'curl', '-f']], [['CMD-SHELL', ' ']]])('health check %j rejected', (command) => {
+    expect(healthCheckCommandProblem(command)).toBeDefined();
+  });
+
+  test.each([[['CMD', 'kong', 'health']], [['CMD-SHELL', 'wget -q -O /dev/null http://localhost:8080/ || exit 1']]])('health check %j accepted', (command) => {
+    expect(healthCheckCommandProblem(command)).toBeUndefined();
+  });
+});
+
+describe('condition operators', () => {
+  test.each(['StringEquals', 'ForAnyValue:StringEquals', 'ForAllValues:StringLike', 'ArnLikeIfExists', 'Null', 'BoolIfExists'])('%s accepted', (operator) => {
+    expect(isConditionOperator(operator)).toBe(true);
+  });
+
+  test.each(['StringEqual', 'stringequals', 'NullIfExists', 'ForSomeValue:StringEquals', 'ArnMatches'])('%s rejected', (operator) => {
+    expect(isConditionOperator(operator)).toBe(false);
+  });
+
+  test('near miss gets a suggestion', () => {
+    expect(closestOperator('StringEqual')).toBe('StringEquals');
+    expect(closestOperator('stringequals')).toBe('StringEquals');
+    expect(closestOperator('ArnMatches')).toBeUndefined();
   });
 });

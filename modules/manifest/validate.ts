@@ -33,7 +33,9 @@ import {
 } from './model';
 import { credentialValueKind, isCredentialName } from './rules/credentials';
 import { findEmptyFields } from './rules/empty-fields';
-import { bucketNameProblem, clusterNameProblem, logGroupNameProblem, roleNameProblem } from './rules/names';
+import { closestOperator, isConditionOperator } from './rules/conditions';
+import { HEALTH_CHECK_TIMEOUT, healthCheckCommandProblem, normalizedMountPath, writablePathProblem } from './rules/containers';
+import { bucketNameProblem, clusterNameProblem, logGroupNameProblem, roleNameProblem, rolePathProblem } from './rules/names';
 import { broadResourceWildcard, isWildcardAction } from './rules/wildcards';
 import { ContainerSpec, Manifest, ManifestSchema, SecretSource, ServiceSpec, StatementSpec } from './schema';
 
@@ -566,6 +568,10 @@ class Resolver {
       }
     });
     for (const [operator, entries] of Object.entries(statement.conditions ?? {})) {
+      if (!isConditionOperator(operator)) {
+        const closest = closestOperator(operator);
+        this.problem('condition-operator-invalid', `${path}.conditions.${operator}`, 'IAM knows no such condition operator and would reject the whole policy', operator, closest ? `use \`${closest}\`` : 'use an operator from the IAM JSON policy reference, such as StringEquals or ArnLike');
+      }
       for (const [key, values] of Object.entries(entries)) {
         const conditionPath = `${path}.conditions.${operator}.${key}`;
         if (values.length === 0 || values.some((value) => value.trim() === '')) {
@@ -579,6 +585,7 @@ class Resolver {
     if (!/^[A-Za-z0-9_-]{1,255}$/.test(name)) {
       this.problem('container-name-invalid', path, 'a container name has 1 to 255 letters, digits, `_` and `-`', name, 'rename the container');
     }
+    this.checkContainerSettings(spec, path, isGateway);
     const image = this.resolveImage(spec.image, `${path}.image`);
     const logRetentionDays = spec.logRetentionDays ?? this.manifest.defaults.logRetentionDays;
     if (spec.logRetentionDays !== undefined) this.checkRetention(`${path}.logRetentionDays`, spec.logRetentionDays);
@@ -797,6 +804,16 @@ class Resolver {
       name = `/${arn.resource.slice('parameter/'.length)}`;
       if (!arn.resource.slice('parameter/'.length).includes('/')) name = arn.resource.slice('parameter/'.length);
     }
+    if (/^\/aws\/reference\/secretsmanager\//i.test(name)) {
+      this.problem(
+        'parameter-secret-reference',
+        `${path}.parameter`,
+        'a Secrets Manager secret read through Parameter Store also needs secretsmanager:GetSecretValue and its key policy, which only a `secret:` source derives',
+        value,
+        `use \`{ secret: ${name.slice('/aws/reference/secretsmanager/'.length)} }\``,
+      );
+      return undefined;
+    }
     const nameProblem = ssmParameterNameProblem(name);
     if (nameProblem) {
       this.problem('parameter-name-invalid', `${path}.parameter`, nameProblem, value, name.includes('/') && !name.startsWith('/') ? `write it as /${name}` : 'correct the parameter name');
@@ -836,6 +853,36 @@ class Resolver {
     }
   }
 
+  /** Checks container settings that ECS accepts at registration but that fail when the task starts. */
+  private checkContainerSettings(spec: ContainerSpec, path: string, isGateway: boolean): void {
+    const mounts = new Map<string, number>();
+    spec.writablePaths.forEach((writablePath, index) => {
+      const problem = writablePathProblem(writablePath);
+      if (problem) {
+        this.problem('writable-path-invalid', `${path}.writablePaths.${index}`, problem, writablePath, 'give an absolute path such as /tmp');
+        return;
+      }
+      const normalized = normalizedMountPath(writablePath);
+      const previous = mounts.get(normalized);
+      if (previous !== undefined) {
+        this.problem('writable-path-invalid', `${path}.writablePaths.${index}`, `the path is already listed as entry ${previous}, and one path cannot be mounted twice`, writablePath, 'remove the duplicate');
+      }
+      mounts.set(normalized, index);
+    });
+
+    if (!spec.healthCheck) return;
+    // The gateway's check comes from its preset or from `healthCheckCommand`.
+    const healthCheckPath = isGateway ? `${path}.healthCheckCommand` : `${path}.healthCheck`;
+    const commandProblem = healthCheckCommandProblem(spec.healthCheck.command);
+    if (commandProblem) {
+      this.problem('health-check-invalid', isGateway ? healthCheckPath : `${healthCheckPath}.command`, commandProblem, spec.healthCheck.command, 'write it like [CMD-SHELL, "curl -f http://localhost:8080/health || exit 1"] or [CMD, /bin/healthcheck]');
+    }
+    const { timeoutSeconds } = spec.healthCheck;
+    if (timeoutSeconds < HEALTH_CHECK_TIMEOUT.min || timeoutSeconds > HEALTH_CHECK_TIMEOUT.max) {
+      this.problem('health-check-invalid', `${healthCheckPath}.timeoutSeconds`, `ECS accepts a health check timeout of ${HEALTH_CHECK_TIMEOUT.min} to ${HEALTH_CHECK_TIMEOUT.max} seconds`, timeoutSeconds, `choose ${HEALTH_CHECK_TIMEOUT.max} seconds or less`);
+    }
+  }
+
   /** Checks the names derived from a service against IAM and ECS rules, and its containers against the task size. */
   private checkServiceLimits(service: ServiceInfo): void {
     const { spec, path } = service;
@@ -869,6 +916,23 @@ class Resolver {
       if (clash) {
         this.problem('container-name-duplicate', `${path}.containers.${clash}`, `the name differs from the gateway container \`${GATEWAY_CONTAINER_NAME}\` only in case`, clash, 'rename the container');
       }
+    }
+
+    for (const [roleKey, role] of [['executionRole', service.executionRole], ['taskRole', service.taskRole]] as const) {
+      const problem = rolePathProblem(role.path);
+      if (problem) this.problem('role-path-invalid', `${path}.${roleKey}.path`, problem, role.path, 'shorten the path');
+    }
+
+    // Containers of an awsvpc task share one network namespace, so two cannot listen on one port.
+    const ports = new Map<number, string>();
+    for (const container of service.containers) {
+      const port = container.spec.port;
+      if (port === undefined) continue;
+      const previous = ports.get(port);
+      if (previous !== undefined) {
+        this.problem('port-duplicate', `${container.path}.port`, `port ${port} is already used by container \`${previous}\`, and containers of one task share its network`, port, 'give each container its own port');
+      }
+      ports.set(port, container.name);
     }
 
     if (service.containers.length > MAX_CONTAINERS) {
