@@ -152,6 +152,7 @@ const CORPUS: readonly BadManifest[] = [
     fragment: 'move the suffix fields',
   },
   { name: 'secret ARN without secret:', edit: set(`${APP}.secrets.DB_PASSWORD`, { secret: 'arn:aws:secretsmanager:eu-west-1:111111111111:db' }), id: 'secret-arn-invalid', path: `${APP}.secrets.DB_PASSWORD.secret`, fragment: 'secret:<name>' },
+  { name: 'secret ARN with a China region', edit: set(`${APP}.secrets.DB_PASSWORD`, { secret: 'arn:aws:secretsmanager:cn-north-1:111111111111:secret:db' }), id: 'region-not-in-partition', path: `${APP}.secrets.DB_PASSWORD.secret`, fragment: 'partition aws' },
   { name: 'secret ARN in an undeclared account', edit: set(`${APP}.secrets.DB_PASSWORD`, { secret: 'arn:aws:secretsmanager:eu-west-1:999999999999:secret:db' }), id: 'secret-account-unknown', path: `${APP}.secrets.DB_PASSWORD.secret`, fragment: 'declared under `accounts`' },
   {
     name: 'version stage and version id',

@@ -25,8 +25,8 @@ export type RolePolicyLayout =
 /**
  * Lays out identity statements within IAM's quotas: inline while the rendered document fits the
  * per-role inline quota, otherwise packed into managed policies of at most 6,144 characters,
- * up to the per-role attachment count; a statement too large for one managed policy is split by
- * resources first. Anything larger is reported as `too-large` with the numbers.
+ * up to the per-role attachment count. A statement too large for one managed policy is first
+ * split by resources. Anything larger is reported as `too-large` with the numbers.
  */
 export function layoutRolePolicy(statements: readonly Statement[], maxManagedPolicies: number = QUOTAS.managedPoliciesPerRole): RolePolicyLayout {
   const whole = new PolicyDocument('identity', statements);

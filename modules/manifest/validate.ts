@@ -604,7 +604,9 @@ class Resolver {
           `${valueKind ? `the value looks like ${valueKind}` : 'the name says it holds a credential'}, and plain environment variables can be read by anyone allowed to describe the task definition`,
           // The value itself is never echoed, so the error output does not leak it.
           `(${value.length} characters, not shown)`,
-          `store the value in Secrets Manager and reference it as \`${path}.secrets.${variable}: { secret: <name from secrets> }\`; if it is not a credential, rename the variable`,
+          valueKind
+            ? `store the value in Secrets Manager, reference it as \`${path}.secrets.${variable}: { secret: <name from secrets> }\`, and rotate it, because it has been in the manifest`
+            : `store the value in Secrets Manager and reference it as \`${path}.secrets.${variable}: { secret: <name from secrets> }\`, or, if it holds no credential, rename the variable`,
         );
       }
       if (spec.secrets[variable] !== undefined) {
@@ -706,6 +708,7 @@ class Resolver {
       );
       return undefined;
     }
+
     const complete = SECRET_SUFFIX.test(value.split(':').slice(6, 7)[0] ?? '');
     const parsed = parseSecretArn(value, complete);
     if ('error' in parsed) {
@@ -716,10 +719,15 @@ class Resolver {
       this.problem('secret-arn-invalid', path, `the secret ARN must be in partition ${this.partition}`, value, 'use a secret of the same partition');
       return undefined;
     }
+    if (!regionBelongsToPartition(parsed.env.region, this.partition)) {
+      this.problem('region-not-in-partition', path, `the secret's region must exist in partition ${this.partition}`, parsed.env.region, 'correct the region in the ARN');
+      return undefined;
+    }
     if (parsed.jsonKey || parsed.versionStage || parsed.versionId) {
       this.problem('secret-arn-suffix', path, 'give the JSON key and version in `jsonKey`, `versionStage` and `versionId`, not inside the ARN', value, 'move the suffix fields into their own keys');
       return undefined;
     }
+
     const declaredMatch = [...this.secrets.values()].find(
       (secret) => secret.env.account === parsed.env.account && secret.env.region === parsed.env.region && secret.name === parsed.name && (parsed.suffix === undefined || secret.ref.suffix === undefined || secret.ref.suffix === parsed.suffix),
     );
@@ -728,6 +736,7 @@ class Resolver {
       this.problem('secret-account-unknown', path, 'the secret account must be declared under `accounts`', parsed.env.account, 'add the account to `accounts`, or declare the secret under `secrets` with `existingArn`');
       return undefined;
     }
+
     const key = `${parsed.env.account}:${parsed.env.region}:${parsed.name}`;
     const known = this.outsideSecrets.get(key);
     if (known) return known;
@@ -972,7 +981,7 @@ class Resolver {
     }
   }
 
-  /** Each (account, region) with services gets an ECS cluster named `<alias>-<region>`. */
+  /** Checks the ECS cluster name `<alias>-<region>` that each (account, region) with services gets. */
   private checkStackNames(services: readonly ServiceInfo[]): void {
     const reported = new Set<string>();
     for (const service of services) {

@@ -45,10 +45,10 @@ export function isConditionOperator(operator: string): boolean {
 
 /** Returns a valid operator that differs from `operator` only in case or a missing `s`, to suggest in the fix. */
 export function closestOperator(operator: string): string | undefined {
-  const wanted = operator.toLowerCase();
+  const target = operator.toLowerCase();
   for (const candidate of OPERATORS) {
     const lower = candidate.toLowerCase();
-    if (lower === wanted || lower === `${wanted}s` || `${lower}s` === wanted) return candidate;
+    if (lower === target || lower === `${target}s` || `${lower}s` === target) return candidate;
   }
   return undefined;
 }

@@ -9,8 +9,8 @@ const CREDENTIAL_WORDS = ['PASSWORD', 'PASSWD', 'PWD', 'PASSPHRASE', 'SECRET', '
 const CREDENTIAL_PAIRS = ['API_KEY', 'PRIVATE_KEY', 'SECRET_KEY', 'ACCESS_KEY', 'AUTH_KEY', 'SIGNING_KEY', 'ENCRYPTION_KEY', 'MASTER_KEY', 'ACCESS_KEY_ID', 'SESSION_TOKEN'];
 
 /**
- * Words that, when they end the name, say the variable holds something about a credential
- * (where it is, how long it lives) rather than the credential itself.
+ * Words that, when they end the name, say the variable describes a credential (where it is, how
+ * long it lives) rather than contains it.
  */
 const METADATA_WORDS = ['LENGTH', 'LEN', 'MIN', 'MAX', 'TTL', 'EXPIRY', 'EXPIRES', 'EXPIRATION', 'TIMEOUT', 'AGE', 'FILE', 'PATH', 'DIR', 'NAME', 'ARN', 'ID', 'URL', 'URI', 'ENDPOINT', 'HEADER', 'FIELD', 'PARAMETER', 'PARAM', 'REF', 'ENABLED', 'DISABLED', 'REQUIRED', 'POLICY', 'ROTATION', 'TYPE', 'ALGORITHM', 'FORMAT', 'PREFIX', 'VERSION', 'COUNT', 'LIMIT', 'RETRIES', 'MODE', 'HOST', 'PORT', 'USER', 'USERNAME', 'REGION'];
 
@@ -23,7 +23,7 @@ export function nameWords(name: string): string[] {
     .map((word) => word.toUpperCase());
 }
 
-/** Returns whether a variable name says it holds a credential. */
+/** Returns whether a variable name says it contains a credential. */
 export function isCredentialName(name: string): boolean {
   const words = nameWords(name);
   if (words.length === 0) return false;

@@ -22,7 +22,7 @@ function internals(schema: z.ZodType): SchemaInternals {
   return schema as unknown as SchemaInternals;
 }
 
-/** Strips `optional`, `default`, `prefault` and `pipe` wrappers down to the schema that holds the shape. */
+/** Strips `optional`, `default`, `prefault` and `pipe` wrappers down to the schema that defines the shape. */
 function unwrap(schema: z.ZodType): z.ZodType {
   let current = schema;
   for (;;) {
@@ -33,7 +33,7 @@ function unwrap(schema: z.ZodType): z.ZodType {
   }
 }
 
-/** The schema of property `key` of an object schema (or of any object option of a union). */
+/** Returns the schema of property `key` of an object schema, of a record's values, or of any object option of a union. */
 function propertySchema(schema: z.ZodType, key: string): z.ZodType | undefined {
   const def = internals(unwrap(schema))._zod.def;
   if (def.type === 'object') return def.shape?.[key];
@@ -56,8 +56,8 @@ const FREE_TEXT_MAPS = new Set(['environment']);
 
 /**
  * Finds object fields set to an empty or blank string, or to YAML null. An optional field left
- * empty would otherwise reach Terraform as `""` (an empty ARN, bucket or alias) and fail at apply,
- * so it is rejected with the fix to remove it; a required one is asked for a value.
+ * empty would otherwise reach Terraform as `""` (an empty ARN, bucket or alias) and fail at apply.
+ * So an empty optional field gets the fix to remove it, and an empty required one a request for a value.
  */
 export function findEmptyFields(raw: unknown): ManifestProblem[] {
   const problems: ManifestProblem[] = [];

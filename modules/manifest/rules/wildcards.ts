@@ -1,8 +1,8 @@
 /**
  * Wildcard rules for task role statements. `*` and `?` in an action always widen it, so any
  * wildcard action needs the opt-in. In a resource, a wildcard after a named resource
- * (`arn:aws:s3:::my-bucket/*`) narrows to that resource's children and is allowed; a wildcard
- * that stands for the resource name itself, or for the region or account, needs the opt-in.
+ * (`arn:aws:s3:::my-bucket/*`) only reaches that resource's children, so it is allowed. A wildcard
+ * in place of the resource name itself, or of the region or account, needs the opt-in.
  */
 
 /** Services whose ARN resource part starts with the resource name rather than a resource type. */
