@@ -103,6 +103,23 @@ describe('explain against the example output', () => {
     expect(explanation.otherCauses[0]).toContain('not a role of any service in the manifest');
   });
 
+  test('task role call gets a statement', async () => {
+    const diagnosis = first(await explain(corpus.TASK_ROLE_DENIED.text, example.dir, { zone: example.zone }));
+    expect(diagnosis.decision).toBe('denied');
+    expect(diagnosis.sides).toEqual(['identity']);
+    expect(diagnosis.role?.kind).toBe('taskRole');
+    expect(diagnosis.manifestPath).toBe('services.my-app1.taskRole.statements');
+    expect(diagnosis.manifestState).toBe('missing');
+    expect(diagnosis.yaml).toContain('actions: [ s3:PutObject ]');
+    expect(diagnosis.change).toContain('Append the statement');
+  });
+
+  test('bucket policy is not judged', async () => {
+    const explanation = await explain(corpus.TASK_ROLE_DENIED.text.replace(/PutObject/g, 'GetObject'), example.dir, { zone: example.zone });
+    expect(first(explanation).decision).toBe('allowed');
+    expect(first(explanation).reason).toContain('only the identity side was evaluated');
+  });
+
   test('unrecognized message has no diagnosis', async () => {
     const explanation = await explain(corpus.UNRECOGNIZED.text, example.dir, { zone: example.zone });
     expect(explanation.diagnoses).toEqual([]);

@@ -116,6 +116,10 @@ describe('parseMessage', () => {
     expect(parsed.notFound).toBe(true);
   });
 
+  test('quoted resource loses its quotes', () => {
+    expect(parseMessage(corpus.TASK_ROLE_DENIED.text).resource).toBe('arn:aws:s3:::my-app1-uploads-222222222222/reports/2026-12.csv');
+  });
+
   test('unrelated text is unrecognized', () => {
     expect(parseMessage(corpus.UNRECOGNIZED.text).kind).toBe('unrecognized');
   });

@@ -125,7 +125,7 @@ export function requestOutsideOutput(context: ExplainContext, parsed: ParsedMess
   if (context.zone?.organizationId) principalContext['aws:PrincipalOrgID'] = context.zone.organizationId;
   const base = {
     expected: 'allow' as const,
-    purpose: `${role.name} calls ${parsed.action}, which no task definition in the output needs`,
+    purpose: `${role.name} calls ${parsed.action} on a resource no request derived from the output names`,
     principal: role.arn,
     identityPolicies: role.policies.filter((policy) => policy.document).map((policy) => ({ label: policy.label, document: policy.document })),
     action: parsed.action,
@@ -152,7 +152,9 @@ export function requestOutsideOutput(context: ExplainContext, parsed: ParsedMess
     const repository = context.output.repositories.find((candidate) => candidate.arn === target);
     return { ...base, resource: target, resourceAccount: account, resourcePolicy: repository?.policy, resourceOutside: !repository, context: principalContext };
   }
-  return { ...base, resource: target, resourceAccount: account, resourceOutside: account !== role.account, context: principalContext };
+  // Parameters and log groups have no resource policy; any other resource's policy (a bucket policy, say) is not in the output.
+  const withoutPolicy = ['ssm', 'logs'].includes(parsedTarget?.service ?? '');
+  return { ...base, resource: target, resourceAccount: account, resourceOutside: !withoutPolicy || account !== role.account, context: principalContext };
 }
 
 const ROLE_WORDS: Record<RoleKind, string> = { executionRole: 'execution role', taskRole: 'task role', service: 'service principal' };
@@ -271,12 +273,20 @@ export async function diagnoseRequest(context: ExplainContext, request: AccessRe
   }
 
   const sentences = denialSentences(request, evaluation, roleWords);
-  if (!inTaskDefinition) sentences.unshift(`No task definition in the output makes this request, so the ${roleWords} was never granted it.`);
+  if (!inTaskDefinition) {
+    sentences.unshift(
+      roleKind === 'taskRole'
+        ? 'No statement the manifest declares for the task role covers this request.'
+        : `No task definition in the output makes this request, so the ${roleWords} was never granted it.`,
+    );
+  }
   let change: string;
   if (!entry) {
     change = `Grant the request on the ${evaluation.sides.map(sideWords).join(' and ')}, then run \`npm run synth\`, \`npm run plan\` and apply ${stacks.join(', ')}.`;
   } else if (entry.state === 'present') {
     change = `The manifest already asks for this at ${entry.path}, but the synthesized output does not grant it, so the output is out of date or was edited after synthesis. Run \`npm run synth\`, then \`npm run plan\` and apply ${stacks.join(', ')}.`;
+  } else if (entry.state === 'missing' && entry.path.endsWith('.statements')) {
+    change = `Append the statement below to ${entry.path} (rename its \`sid\` as you like), then run \`npm run synth\`, \`npm run plan\` and apply ${stacks.join(', ')}.`;
   } else if (entry.state === 'missing') {
     change = `Add ${entry.path} to the manifest${entry.yaml ? ' as below' : ''}, then run \`npm run synth\`, \`npm run plan\` and apply ${stacks.join(', ')}.`;
   } else {

@@ -2,7 +2,7 @@
  * Maps an evaluated request back to the manifest: the field that requests the access (or would
  * have to), whether it is there, and a YAML snippet for the change.
  */
-import { Document } from 'yaml';
+import { Document, visit } from 'yaml';
 import { parseArn } from '../core/arn';
 import { ContainerInfo, ServiceInfo } from '../manifest/model';
 import { AccessRequest } from '../verify/requests';
@@ -22,7 +22,14 @@ export interface ManifestEntry {
 /** Renders a YAML document with `leaf` at `path`, the leaf in flow style like the bundled example. */
 export function yamlAt(path: readonly string[], leaf: unknown): string {
   const document = new Document({});
-  document.setIn(path, typeof leaf === 'object' && leaf !== null ? document.createNode(leaf, { flow: true }) : leaf);
+  if (Array.isArray(leaf)) {
+    // A list of statements stays a block list, with the lists inside each item in flow style.
+    const list = document.createNode(leaf);
+    visit(list, { Seq: (_, node) => void (node !== list && (node.flow = true)) });
+    document.setIn(path, list);
+  } else {
+    document.setIn(path, typeof leaf === 'object' && leaf !== null ? document.createNode(leaf, { flow: true }) : leaf);
+  }
   return document.toString();
 }
 
@@ -120,8 +127,11 @@ export function manifestEntryFor(context: ExplainContext, request: AccessRequest
     if (request.action.startsWith('ssmmessages:')) {
       return { path: `services.${service.name}.taskRole.ecsExec`, state: service.taskRole.ecsExec ? 'present' : 'missing', yaml: yamlAt(['services', service.name, 'taskRole', 'ecsExec'], true), service: service.name };
     }
-    const declared = service.taskRole.statements.some((statement) => statement.actions.includes(request.action));
-    return { path: `services.${service.name}.taskRole.statements`, state: declared ? 'present' : 'missing', service: service.name };
+    const path = `services.${service.name}.taskRole.statements`;
+    if (service.taskRole.statements.some((statement) => statement.actions.includes(request.action))) return { path, state: 'present', service: service.name };
+    // The snippet shows the statement to append to the list, not a replacement for it.
+    const statement = { sid: request.action.split(':')[1]?.replace(/[^A-Za-z0-9]/g, '') || 'Allow', actions: [request.action], resources: [request.resource] };
+    return { path, state: 'missing', yaml: yamlAt(splitPath(path), [statement]), service: service.name };
   }
 
   const arnService = parseArn(request.resource)?.service;

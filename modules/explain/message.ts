@@ -97,7 +97,7 @@ function hintOf(text: string): DenialHint | undefined {
 
 /** Strips punctuation that ends a sentence from an ARN taken out of running text. */
 function cleanResource(value: string | undefined): string | undefined {
-  return value?.replace(/["',;)]+$/, '').replace(/\.$/, '');
+  return value?.replace(/^["'(]+/, '').replace(/["',;)]+$/, '').replace(/\.$/, '');
 }
 
 /** Turns an `assumed-role` session ARN or a role ARN into the role's name and ARN. */
