@@ -244,6 +244,21 @@ describe('explain against denying outputs', () => {
     expect(diagnosis.manifestPath).toBe('services.my-app1-staging.containers.app.secrets.PARTNER_API_KEY');
   });
 
+  test('CloudTrail KMS denial against key policy', async () => {
+    const dir = mutated(SHARED, (resources) =>
+      editPolicy(resources, 'aws_kms_key', keyPolicyOf('app-secrets'), 'policy', (policy) => {
+        const statement = policy.Statement.find((candidate) => candidate.Sid === 'DecryptViaSecretsManager');
+        statement.Condition.ArnEquals['aws:PrincipalArn'] = [PROD_EXECUTION];
+      }),
+    );
+    const record = JSON.parse(corpus.CLOUDTRAIL_SECRET.text);
+    record.errorMessage = 'Access to KMS is not allowed';
+    const diagnosis = first(await explain(JSON.stringify(record), dir, { zone: example.zone }));
+    expect(diagnosis.sides).toEqual(['key-policy']);
+    expect(diagnosis.role?.arn).toBe(STAGING_EXECUTION);
+    expect(diagnosis.manifestPath).toBe('services.my-app1-staging.containers.app.secrets.PARTNER_API_KEY');
+  });
+
   test('CLI error against identity policy', async () => {
     const dir = mutated(PROD, (resources) =>
       editPolicy(resources, 'aws_iam_role_policy', rolePolicyOf('my-app1_execution-role'), 'policy', (policy) => {

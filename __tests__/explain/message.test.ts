@@ -105,6 +105,16 @@ describe('parseMessage', () => {
     expect(parsed.resource).toBe('arn:aws:secretsmanager:eu-west-1:111111111111:secret:shared-api-key-Hk4Wq1');
   });
 
+  test('CloudTrail KMS denial targets the key', () => {
+    const record = JSON.parse(corpus.CLOUDTRAIL_SECRET.text);
+    record.errorMessage = 'Access to KMS is not allowed';
+    const parsed = parseMessage(JSON.stringify(record));
+    expect(parsed.kind).toBe('kms-decrypt');
+    expect(parsed.action).toBe('kms:Decrypt');
+    expect(parsed.resource).toBeUndefined();
+    expect(parsed.secretArn).toBe('arn:aws:secretsmanager:eu-west-1:111111111111:secret:shared-api-key');
+  });
+
   test('CloudTrail lookup-events wrapper is unwrapped', () => {
     const wrapped = JSON.stringify({ EventName: 'GetSecretValue', CloudTrailEvent: corpus.CLOUDTRAIL_SECRET.text });
     expect(parseMessage(wrapped).roleName).toBe('my-app1-staging-execution');

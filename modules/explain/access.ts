@@ -92,11 +92,11 @@ function matchesVia(parsed: ParsedMessage, request: AccessRequest): boolean {
 }
 
 function secretReaders(context: ExplainContext, secretArn: string): Set<string> {
-  const readers = context.requests.filter((request) => SECRET_READ_ACTIONS.includes(request.action as never) && sameResource(context, secretArn, request.resource));
+  const readers = context.requests.filter((request) => (SECRET_READ_ACTIONS as readonly string[]).includes(request.action) && sameResource(context, secretArn, request.resource));
   return new Set(readers.map((request) => request.principal));
 }
 
-/** Requests verify derived from the output that the message may be about. */
+/** Returns the requests verify derived from the output that the message may be about. */
 export function matchingRequests(context: ExplainContext, parsed: ParsedMessage, serviceFilter?: string): AccessRequest[] {
   const actions = parsed.action ? [parsed.action] : ACTIONS_OF_KIND[parsed.kind] ?? [];
   const target = targetResource(context, parsed);
@@ -210,13 +210,14 @@ function resourceLabel(context: ExplainContext, arn: string): string | undefined
   return findSecret(context, arn)?.label ?? findKey(context, arn)?.label ?? context.output.repositories.find((repository) => repository.arn === arn)?.label;
 }
 
-/** Stacks to plan and apply after the fix: the role's stack and the stack of each denying resource policy. */
+/** Lists the stacks to plan and apply after the fix: the role's, the denying resource policy's and the denying endpoint's. */
 function stacksToApply(context: ExplainContext, request: AccessRequest, evaluation: SideEvaluation): string[] {
   const stacks = new Set<string>();
   const role = findRole(context, request.principal);
   if (role && (evaluation.sides.includes('identity') || evaluation.allowed)) stacks.add(role.stack);
   const resourceStack = stackOfLabel(request.resourcePolicy?.label ?? resourceLabel(context, request.resource));
-  if (resourceStack && evaluation.sides.some((side) => side !== 'identity')) stacks.add(resourceStack);
+  const resourceSideDenies = evaluation.sides.some((side) => !['identity', 'vpc-endpoint-policy', 'unknown'].includes(side));
+  if (resourceStack && resourceSideDenies) stacks.add(resourceStack);
   if (resourceStack && evaluation.allowed) stacks.add(resourceStack);
   if (evaluation.endpointLabel) stacks.add(stackOfLabel(evaluation.endpointLabel)!);
   if (stacks.size === 0 && role) stacks.add(role.stack);
@@ -265,7 +266,7 @@ export async function diagnoseRequest(context: ExplainContext, request: AccessRe
 
   const warnings = evaluation.findings.filter((finding) => finding.id === 'endpoint-policy-not-evaluated').map((finding) => ` The VPC endpoint policy ${finding.source} was not evaluated: ${finding.message}.`);
   if (evaluation.allowed) {
-    const judged = evaluation.resourceJudged ? '' : ` The resource is not created in the output, so only the identity side was evaluated; its owner's resource policy may still deny.`;
+    const judged = evaluation.resourceJudged ? '' : ` The resource is not created in the output, so only the identity side was evaluated. Its owner's resource policy may still deny.`;
     return {
       ...base,
       reason: `The synthesized output allows ${roleNameOf(request.principal)} to call ${request.action} on ${request.resource} (${evaluation.decidingStatements.join(', ') || 'no statement named'}).${judged}${warnings.join('')}`,

@@ -201,9 +201,11 @@ function fromCloudTrail(record: CloudTrailRecord, text: string): ParsedMessage {
   const issuer = record.userIdentity?.sessionContext?.sessionIssuer?.arn;
   const role = issuer ? roleOfPrincipal(issuer) : principal ? roleOfPrincipal(principal) : undefined;
   const service = record.eventSource?.split('.')[0];
-  const action = denied?.[2] ?? (service && record.eventName ? `${service}:${record.eventName}` : undefined);
-  const resource = cleanResource(denied?.[3]) ?? cloudTrailResource(record);
   const kmsDenied = /Access to KMS is not allowed/i.test(message);
+  const called = cleanResource(denied?.[3]) ?? cloudTrailResource(record);
+  // Secrets Manager reports a key that denies kms:Decrypt on the GetSecretValue event, so the key is the request.
+  const action = kmsDenied ? 'kms:Decrypt' : denied?.[2] ?? (service && record.eventName ? `${service}:${record.eventName}` : undefined);
+  const resource = kmsDenied ? undefined : called;
   return {
     kind: kmsDenied ? 'kms-decrypt' : action ? kindOfAction(action) : 'access-denied',
     source: 'cloudtrail',
@@ -215,7 +217,7 @@ function fromCloudTrail(record: CloudTrailRecord, text: string): ParsedMessage {
     resource,
     hint: hintOf(message),
     kmsDeniedThroughService: kmsDenied || undefined,
-    secretArn: service === 'secretsmanager' && resource?.startsWith('arn:') ? resource : undefined,
+    secretArn: service === 'secretsmanager' && called?.startsWith('arn:') ? called : undefined,
     step: service === 'secretsmanager' ? 'secrets-manager' : service === 'ssm' ? 'ssm' : undefined,
     errorCode: record.errorCode,
     text,
