@@ -79,6 +79,13 @@ describe('explain against the example output', () => {
     expect(staging?.decision).toBe('allowed');
   });
 
+  test('ECS Exec agent causes come first', async () => {
+    const explanation = await explain(corpus.EXEC_NOT_CONNECTED.text, example.dir, { zone: example.zone, service: 'my-app1-staging' });
+    expect(first(explanation).decision).toBe('allowed');
+    expect(explanation.otherCauses[0]).toContain('started before ECS Exec was enabled');
+    expect(explanation.otherCauses[1]).toContain('services.my-app1-staging.containers.app.readonlyRootFilesystem');
+  });
+
   test('service option narrows ECS Exec', async () => {
     const explanation = await explain(corpus.EXEC_NOT_ENABLED.text, example.dir, { zone: example.zone, service: 'my-app1-staging' });
     expect(explanation.diagnoses.map((diagnosis) => diagnosis.service)).toEqual(['my-app1-staging']);
