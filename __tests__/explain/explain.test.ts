@@ -86,6 +86,14 @@ describe('explain against the example output', () => {
     expect(explanation.otherCauses[1]).toContain('services.my-app1-staging.containers.app.readonlyRootFilesystem');
   });
 
+  test('complete network path lists network causes', async () => {
+    const explanation = await explain(corpus.ECR_API_TIMEOUT.text, example.dir, { zone: example.zone, service: 'my-app1' });
+    expect(first(explanation).decision).toBe('allowed');
+    expect(first(explanation).reason).toContain('com.amazonaws.eu-west-1.ecr.api');
+    expect(explanation.otherCauses.join('\n')).toContain('enableDnsHostnames');
+    expect(explanation.otherCauses.join('\n')).not.toContain('service control policy');
+  });
+
   test('service option narrows ECS Exec', async () => {
     const explanation = await explain(corpus.EXEC_NOT_ENABLED.text, example.dir, { zone: example.zone, service: 'my-app1-staging' });
     expect(explanation.diagnoses.map((diagnosis) => diagnosis.service)).toEqual(['my-app1-staging']);

@@ -95,10 +95,33 @@ function generalCauses(context: ExplainContext, parsed: ParsedMessage, services:
   return causes;
 }
 
+/** Causes of a timeout whose network path the output completes: what the output does not contain or was not applied. */
+function networkCauses(parsed: ParsedMessage, services: readonly ServiceInfo[], stacks: readonly string[]): string[] {
+  const causes: string[] = [
+    `The deployed network differs from the synthesized output: run \`npm run plan\`${stacks.length > 0 ? ` for ${stacks.join(', ')}` : ''} and apply any change it shows, such as a missing endpoint or security group rule.`,
+  ];
+  const endpoints = services.filter((service) => service.network?.egress === 'endpoints');
+  const nat = services.filter((service) => service.network?.egress === 'nat');
+  if (endpoints.length > 0) {
+    causes.push(
+      `An interface endpoint's private DNS name does not resolve in the VPC (${endpoints.map((service) => service.network?.vpcId).join(', ')}), so calls go to the public endpoint with no route out: the VPC needs \`enableDnsSupport\` and \`enableDnsHostnames\`.`,
+    );
+  }
+  if (nat.length > 0) {
+    causes.push(`The route tables of the subnets of ${nat.map((service) => service.name).join(', ')} do not send 0.0.0.0/0 to an available NAT gateway, or the NAT gateway's subnet has no route to an internet gateway.`);
+  }
+  causes.push('A network ACL of the task subnets blocks port 443 outbound or the ephemeral ports (1024-65535) of the replies.');
+  if (parsed.host && services.some((service) => !parsed.host!.includes(`.${service.env.region}.`))) {
+    causes.push(`The call went to ${parsed.host}, a region other than the service's, which its endpoints do not serve.`);
+  }
+  return causes;
+}
+
 /** Lists what else produces the message, for explanations whose requests the output allows. */
 export function otherCauses(context: ExplainContext, parsed: ParsedMessage, diagnoses: readonly Diagnosis[]): string[] {
   const stacks = [...new Set(diagnoses.flatMap((diagnosis) => diagnosis.stacks ?? []))];
   const names = new Set(diagnoses.map((diagnosis) => diagnosis.service));
   const services = (context.zone?.services ?? []).filter((service) => names.has(service.name));
+  if (parsed.kind === 'network-timeout') return networkCauses(parsed, services, stacks);
   return [...specificCauses(context, parsed, diagnoses, services, stacks), ...generalCauses(context, parsed, services, stacks)];
 }

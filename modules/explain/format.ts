@@ -57,7 +57,7 @@ export function formatExplanation(explanation: Explanation, format: 'text' | 'js
   field('principal', message.principal && message.roleArn && message.principal !== message.roleArn ? `${message.principal} (role ${message.roleArn})` : message.roleArn ?? message.principal);
   field('action', message.action);
   field('resource', message.resource ?? message.secretArn);
-  if (message.image) field('image', `${message.image.account}.dkr.ecr.${message.image.region}/${message.image.repository}`);
+  if (message.image) field('image', `repository ${message.image.repository} in account ${message.image.account}, ${message.image.region}`);
   field('host', message.host);
   if (message.hint) field('AWS hint', `${message.hint.explicitDeny ? 'explicit deny in a' : 'no'} ${message.hint.policyType}${message.hint.explicitDeny ? '' : ' allows it'}`);
   lines.push(`  output     ${explanation.dir}`);

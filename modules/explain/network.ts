@@ -221,7 +221,7 @@ function networkOfService(context: ExplainContext, service: ServiceInfo, endpoin
     decision: 'allowed',
     sides: ['none'],
     stacks,
-    reason: `The output gives ${service.name} a path to ${present.join(', ')} through VPC endpoints in ${network.vpcId}, with HTTPS allowed from the task security group. Outside the output: the VPC needs \`enableDnsSupport\` and \`enableDnsHostnames\` for private DNS names, and network ACLs of subnets ${subnets.join(', ')} must allow 443 both ways.`,
+    reason: `The output gives ${service.name} a path to ${present.join(', ')} through VPC endpoints in ${network.vpcId}, with HTTPS allowed from the task security group in subnets ${subnets.join(', ')}.`,
   };
 }
 
