@@ -355,6 +355,18 @@ describe('YAML-level problems', () => {
     expect(() => parseManifestText(text)).toThrow(/\[yaml-alias-invalid\]/);
   });
 
+  test('mapping as a key rejected', () => {
+    expect(() => parseManifestText('defaults:\n  ? { region: eu-west-1 }\n  : x\n')).toThrow(/\[yaml-key-invalid\] line 2, column 5/);
+  });
+
+  test('binary key rejected', () => {
+    expect(() => parseManifestText('defaults:\n  !!binary aGk=: x\n')).toThrow(/\[yaml-key-invalid\] line 2, column 12/);
+  });
+
+  test('unknown tag rejected', () => {
+    expect(() => parseManifestText('defaults:\n  region: !region eu-west-1\n')).toThrow(/\[yaml-syntax\] line 2/);
+  });
+
   test('broken YAML syntax rejected', () => {
     expect(() => parseManifestText('services: [unclosed')).toThrow(/\[yaml-syntax\]/);
   });

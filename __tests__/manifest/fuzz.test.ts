@@ -128,10 +128,27 @@ function clone<T extends Json>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
 }
 
-/** Applies one random mutation and returns a description of it for the failure message. */
+/** Number of copies an inflated list gets: enough to overflow every policy quota. */
+const INFLATED_LENGTH = 3000;
+
+/**
+ * Applies one random mutation and returns a description of it for the failure message. One in
+ * fifty inflates a list of strings, which passes validation but overflows a policy at synthesis,
+ * so the fuzzing also exercises failures inside `synthesize`.
+ */
 function mutate(manifest: JsonObject, random: () => number): string {
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
   const paths = allPaths(manifest);
+  if (random() < 0.02) {
+    const lists = paths.filter((candidate) => {
+      const value = read(manifest, candidate);
+      return Array.isArray(value) && value.length > 0 && value.every((item) => typeof item === 'string');
+    });
+    const list = pick(lists);
+    const items = read(manifest, list) as string[];
+    write(manifest, list, Array.from({ length: INFLATED_LENGTH }, (_, index) => `${items[index % items.length]}-${index}`));
+    return `inflate ${list.join('.')} to ${INFLATED_LENGTH} items`;
+  }
   const path = pick(paths);
   const where = path.join('.');
   const current = read(manifest, path) as Json;
@@ -239,7 +256,8 @@ describe('manifest fuzzing', () => {
         continue;
       }
       counts.valid += 1;
-      if (counts.valid % SYNTH_EVERY !== 0) continue;
+      const inflated = mutations.some((mutation) => mutation.startsWith('inflate'));
+      if (counts.valid % SYNTH_EVERY !== 0 && !inflated) continue;
 
       const before = fingerprint(outdir);
       try {
@@ -259,9 +277,14 @@ describe('manifest fuzzing', () => {
     expect(counts.rejected + counts.valid).toBe(RUNS);
     expect(counts.rejected).toBeGreaterThan(0);
     expect(counts.synthesized).toBeGreaterThan(0);
+    expect(counts.rejectedAtSynth).toBeGreaterThan(0);
   });
 
-  test('text edits never escape ManifestError', () => {
+  test('text edits never escape ManifestError', async () => {
+    // The YAML library reports some oddities with process.emitWarning, which would reach the user's console.
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.message);
+    process.on('warning', onWarning);
     const random = generator(SEED);
     const text = exampleText();
     const snippets = ['', ':', '- ', '  ', '\n', '"', "'", '{', '[', '&a ', '*a', '!!binary ', '? ', '#', '\t', '|', '%YAML 1.1\n'];
@@ -283,6 +306,10 @@ describe('manifest fuzzing', () => {
         rejected += 1;
       }
     }
+    // Node emits warnings on a later tick.
+    await new Promise((resolve) => setImmediate(resolve));
+    process.off('warning', onWarning);
+    expect(warnings).toEqual([]);
     expect(rejected).toBeGreaterThan(0);
   });
 });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { LineCounter, parseDocument } from 'yaml';
-import { ManifestError } from '../core/errors';
+import { LineCounter, isScalar, parseDocument, visit } from 'yaml';
+import { ManifestError, ManifestProblem } from '../core/errors';
 import { LandingZone } from './model';
 import { validateManifest } from './validate';
 
@@ -9,22 +9,35 @@ export function parseManifestText(text: string, source = 'manifest'): unknown {
   // Without prettyErrors the parser leaves positions as offsets; the line counter turns them into lines.
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { uniqueKeys: true, prettyErrors: false, lineCounter });
-  if (document.errors.length > 0) {
-    throw new ManifestError(
-      document.errors.map((error) => {
-        const position = lineCounter.linePos(error.pos[0]);
-        const duplicate = error.code === 'DUPLICATE_KEY';
-        return {
-          id: duplicate ? 'yaml-duplicate-key' : 'yaml-syntax',
-          path: `line ${position.line}, column ${position.col}`,
-          rule: duplicate ? 'a key appears once in each mapping; a duplicate would silently replace the first' : 'the file must be valid YAML or JSON',
-          received: error.message.split('\n')[0],
-          fix: duplicate ? 'remove or rename the duplicate key' : 'correct the syntax at the position shown',
-        };
-      }),
-      source,
-    );
-  }
+  const at = (offset: number) => {
+    const position = lineCounter.linePos(offset);
+    return `line ${position.line}, column ${position.col}`;
+  };
+
+  // A mapping, list or binary value used as a key would be turned into a string with a warning on the console.
+  const keyProblems: ManifestProblem[] = [];
+  visit(document, {
+    Pair(_, pair) {
+      if (pair.key === null) return;
+      if (isScalar(pair.key) && (pair.key.value === null || typeof pair.key.value !== 'object')) return;
+      const range = (pair.key as { range?: readonly number[] }).range;
+      keyProblems.push({ id: 'yaml-key-invalid', path: at(range?.[0] ?? 0), rule: 'a key is plain text, not a mapping, list, alias or binary value', received: String(pair.key), fix: 'write the key as text' });
+    },
+  });
+
+  // Warnings, such as an unknown tag, mean the file does not say what it seems to.
+  const syntaxProblems: ManifestProblem[] = [...document.errors, ...document.warnings].map((error) => {
+    const duplicate = error.code === 'DUPLICATE_KEY';
+    return {
+      id: duplicate ? 'yaml-duplicate-key' : 'yaml-syntax',
+      path: at(error.pos[0]),
+      rule: duplicate ? 'a key appears once in each mapping; a duplicate would silently replace the first' : 'the file must be valid YAML or JSON',
+      received: error.message.split('\n')[0],
+      fix: duplicate ? 'remove or rename the duplicate key' : 'correct the syntax at the position shown',
+    };
+  });
+  if (syntaxProblems.length > 0 || keyProblems.length > 0) throw new ManifestError([...syntaxProblems, ...keyProblems], source);
+
   try {
     return document.toJS();
   } catch (error) {
