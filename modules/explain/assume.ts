@@ -30,7 +30,9 @@ export async function diagnoseAssumption(context: ExplainContext, parsed: Parsed
   const env = owner?.task.stack.env ?? context.output.stacks.find((stack) => stack.name === role.stack)?.env;
   // Prefer verify's own request for ECS assuming this role, so both evaluate the same context.
   const derived = context.requests.find((request) => request.principal === ECS_TASKS_PRINCIPAL && request.action === 'sts:AssumeRole' && request.resource === role.arn);
-  const sourceArn = derived ? String(derived.context['aws:SourceArn']) : env ? formatArn({ ...env, service: 'ecs', resource: EXAMPLE_TASK }) : undefined;
+  let sourceArn: string | undefined;
+  if (derived) sourceArn = String(derived.context['aws:SourceArn']);
+  else if (env) sourceArn = formatArn({ ...env, service: 'ecs', resource: EXAMPLE_TASK });
   const evaluation = await evaluateSides(derived ?? {
     expected: 'allow',
     purpose: `ECS assumes ${role.name}`,

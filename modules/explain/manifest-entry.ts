@@ -12,7 +12,7 @@ import { ParsedMessage } from './message';
 export interface ManifestEntry {
   /** Dotted field path, such as `services.my-app1.containers.app.secrets.DB_PASSWORD`. */
   readonly path: string;
-  /** `present`: the manifest requests this access; `missing`: it does not, and `yaml` adds it; `unknown`: no manifest was read. */
+  /** `present`: the manifest requests this access; `missing`: it does not, and `yaml` adds it; `unknown`: the field could not be checked, and `path` is a guess. */
   readonly state: 'present' | 'missing' | 'unknown';
   readonly yaml?: string;
   /** The service the entry belongs to. */

@@ -6,7 +6,7 @@
  */
 import { Partition, PARTITIONS, parseArn, roleArn } from '../core/arn';
 
-/** What the failed step was, as far as the message alone tells. */
+/** The failed step, as far as the message alone shows it. */
 export type MessageKind =
   | 'image-pull'
   | 'registry-auth'
@@ -51,7 +51,7 @@ export interface ParsedMessage {
   readonly action?: string;
   readonly resource?: string;
   readonly hint?: DenialHint;
-  /** The step ECS was in, when the message says it. */
+  /** The step ECS was in, when the message names it. */
   readonly step?: StartUpStep;
   /** Secret ARN from "failed to fetch secret <arn>", which ECS adds to secret errors without a resource. */
   readonly secretArn?: string;
@@ -119,7 +119,7 @@ export function roleOfPrincipal(principal: string): { roleArn: string; roleName:
 
 function stepOf(text: string): StartUpStep | undefined {
   if (/unable to retrieve ecr registry auth/i.test(text)) return 'ecr-auth';
-  if (/unable to retrieve secrets? from asm|from secrets manager/i.test(text)) return 'secrets-manager';
+  if (/from asm\b|from secrets manager/i.test(text)) return 'secrets-manager';
   if (/unable to retrieve secrets? from ssm/i.test(text)) return 'ssm';
   if (/failed to validate logger args|Cloudwatch log stream|awslogs/i.test(text)) return 'logs';
   if (/CannotPullContainerError|pull image manifest|failed to resolve ref|layer/i.test(text)) return 'image-pull';
@@ -170,19 +170,19 @@ interface CloudTrailRecord {
 /** Accepts a CloudTrail record, a `{"Records": [...]}` file or an event from `lookup-events` whose `CloudTrailEvent` is a JSON string. */
 function cloudTrailRecord(text: string): CloudTrailRecord | undefined {
   if (!text.startsWith('{')) return undefined;
-  let value: unknown;
+  let record: Record<string, unknown>;
   try {
-    value = JSON.parse(text);
+    record = JSON.parse(text) as Record<string, unknown>;
+    if (Array.isArray(record.Records)) record = (record.Records as Record<string, unknown>[]).find((entry) => entry.errorCode) ?? {};
+    if (typeof record.CloudTrailEvent === 'string') record = JSON.parse(record.CloudTrailEvent) as Record<string, unknown>;
   } catch {
     return undefined;
   }
-  let record = value as Record<string, unknown>;
-  if (Array.isArray(record.Records)) record = (record.Records as Record<string, unknown>[]).find((entry) => entry.errorCode) ?? {};
-  if (typeof record.CloudTrailEvent === 'string') record = JSON.parse(record.CloudTrailEvent) as Record<string, unknown>;
+  if (typeof record !== 'object' || record === null) return undefined;
   return typeof record.errorCode === 'string' || typeof record.errorMessage === 'string' ? (record as CloudTrailRecord) : undefined;
 }
 
-/** The resource a CloudTrail record names in `resources` or in the request parameters ECS start-up calls use. */
+/** Finds the resource a CloudTrail record names in `resources` or in the request parameters ECS start-up calls use. */
 function cloudTrailResource(record: CloudTrailRecord): string | undefined {
   const listed = record.resources?.map((entry) => entry.ARN ?? entry.arn).find(Boolean);
   if (listed) return listed;
@@ -199,15 +199,22 @@ function fromCloudTrail(record: CloudTrailRecord, text: string): ParsedMessage {
   const denied = NOT_AUTHORIZED.exec(message);
   const principal = record.userIdentity?.arn ?? denied?.[1];
   const issuer = record.userIdentity?.sessionContext?.sessionIssuer?.arn;
-  const role = issuer ? roleOfPrincipal(issuer) : principal ? roleOfPrincipal(principal) : undefined;
+  const roleSource = issuer ?? principal;
+  const role = roleSource ? roleOfPrincipal(roleSource) : undefined;
   const service = record.eventSource?.split('.')[0];
   const kmsDenied = /Access to KMS is not allowed/i.test(message);
   const called = cleanResource(denied?.[3]) ?? cloudTrailResource(record);
   // Secrets Manager reports a key that denies kms:Decrypt on the GetSecretValue event, so the key is the request.
   const action = kmsDenied ? 'kms:Decrypt' : denied?.[2] ?? (service && record.eventName ? `${service}:${record.eventName}` : undefined);
   const resource = kmsDenied ? undefined : called;
+  let kind: MessageKind = 'access-denied';
+  if (kmsDenied) kind = 'kms-decrypt';
+  else if (action) kind = kindOfAction(action);
+  let step: StartUpStep | undefined;
+  if (service === 'secretsmanager') step = 'secrets-manager';
+  if (service === 'ssm') step = 'ssm';
   return {
-    kind: kmsDenied ? 'kms-decrypt' : action ? kindOfAction(action) : 'access-denied',
+    kind,
     source: 'cloudtrail',
     principal,
     roleArn: role?.roleArn,
@@ -218,7 +225,7 @@ function fromCloudTrail(record: CloudTrailRecord, text: string): ParsedMessage {
     hint: hintOf(message),
     kmsDeniedThroughService: kmsDenied || undefined,
     secretArn: service === 'secretsmanager' && called?.startsWith('arn:') ? called : undefined,
-    step: service === 'secretsmanager' ? 'secrets-manager' : service === 'ssm' ? 'ssm' : undefined,
+    step,
     errorCode: record.errorCode,
     text,
   };

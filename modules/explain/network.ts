@@ -67,7 +67,7 @@ function ecsServiceOf(context: ExplainContext, name: string): ServiceOutput | un
   return undefined;
 }
 
-/** Services the message may be about: the ones that use its secret, image or role, else every service. */
+/** Returns the services the message may be about: the ones that use its secret, image or role, else every service. */
 export function candidateServices(context: ExplainContext, parsed: ParsedMessage, serviceFilter?: string): ServiceInfo[] {
   let services = [...(context.zone?.services ?? [])];
   if (serviceFilter) return services.filter((service) => service.name === serviceFilter);
@@ -91,7 +91,7 @@ function coversPort443(rule: ResourceBlock): boolean {
   return typeof rule.from_port === 'number' && typeof rule.to_port === 'number' && rule.from_port <= 443 && rule.to_port >= 443;
 }
 
-/** Egress rules of the task security group that allow HTTPS to the given destination. */
+/** Returns the egress rules of the task security group that allow HTTPS to the given destination. */
 function httpsRules(output: ServiceOutput, destination: (rule: ResourceBlock) => boolean): ResourceBlock[] {
   const group = String(output.block.network_configuration?.security_groups?.[0] ?? '');
   return Object.values(output.resources.aws_vpc_security_group_egress_rule ?? {}).filter(
@@ -230,7 +230,7 @@ export function diagnoseNetwork(context: ExplainContext, parsed: ParsedMessage, 
   return candidateServices(context, parsed, serviceFilter).map((service) => networkOfService(context, service, endpoints));
 }
 
-/** ECS Exec: the service setting, the task role's channels and the path to ssmmessages. */
+/** Explains ECS Exec errors from the service setting, the task role's channels and the path to ssmmessages. */
 export async function diagnoseExec(context: ExplainContext, parsed: ParsedMessage, serviceFilter?: string): Promise<Diagnosis[]> {
   const diagnoses: Diagnosis[] = [];
   for (const service of candidateServices(context, parsed, serviceFilter)) {
