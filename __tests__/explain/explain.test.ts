@@ -148,6 +148,35 @@ describe('explain against the example output', () => {
   });
 });
 
+describe('each fixture on the example output', () => {
+  const cases: [string, corpus.MessageFixture, string, string | undefined][] = [
+    ['secret fetch', corpus.SECRET_NO_RESOURCE_POLICY, 'none', 'services.my-app1.containers.app.secrets.DB_PASSWORD'],
+    ['forbidden image pull', corpus.IMAGE_PULL_FORBIDDEN, 'none', 'services.my-app1.containers.app.image'],
+    ['denied image pull', corpus.IMAGE_PULL_DENIED, 'none', 'services.my-app1.containers.app.image'],
+    ['registry auth', corpus.REGISTRY_AUTH_DENIED, 'none', 'services.my-app1.containers.app.image'],
+    ['parameter fetch', corpus.PARAMETER_DENIED, 'none', 'services.my-app1.containers.app.secrets.DB_HOST'],
+    ['KMS through Secrets Manager', corpus.KMS_NOT_ALLOWED, 'none', 'services.my-app1.containers.app.secrets.DB_PASSWORD'],
+    ['KMS through SSM', corpus.KMS_DECRYPT_SSM, 'none', 'services.my-app1.containers.app.secrets.API_ENDPOINT'],
+    ['log delivery', corpus.LOG_STREAM_DENIED, 'none', 'services.my-app1.containers.app'],
+    ['role assumption', corpus.ROLE_NOT_ASSUMED, 'none', 'services.my-app1.executionRole'],
+    ['secret timeout', corpus.SECRET_TIMEOUT, 'none', 'services.my-app1.network.egress'],
+    ['ECR API timeout', corpus.ECR_API_TIMEOUT, 'none', 'services.my-app1.network.egress'],
+    ['ECS Exec not enabled', corpus.EXEC_NOT_ENABLED, 'ecs-exec-setting', 'services.my-app1.taskRole.ecsExec'],
+    ['ECS Exec not connected', corpus.EXEC_NOT_CONNECTED, 'ecs-exec-setting', 'services.my-app1.taskRole.ecsExec'],
+    ['CLI secret', corpus.CLI_NO_IDENTITY_POLICY, 'none', 'services.my-app1.gateway.secrets.APIPARK_LICENSE_KEY'],
+    ['CLI explicit deny', corpus.SCP_EXPLICIT_DENY, 'none', 'services.my-app1-staging.containers.app.secrets.PARTNER_API_KEY'],
+    ['CloudTrail secret', corpus.CLOUDTRAIL_SECRET, 'none', 'services.my-app1-staging.containers.app.secrets.PARTNER_API_KEY'],
+    ['missing secret', corpus.SECRET_NOT_FOUND, 'none', 'services.my-app1.containers.app.secrets.PARTNER_API_KEY'],
+    ['task role call', corpus.TASK_ROLE_DENIED, 'identity', 'services.my-app1.taskRole.statements'],
+  ];
+
+  test.each(cases)('%s yields side and field', async (_name, fixture, side, manifestPath) => {
+    const diagnosis = first(await explain(fixture.text, example.dir, { zone: example.zone }));
+    expect(diagnosis.sides).toEqual([side]);
+    expect(diagnosis.manifestPath).toBe(manifestPath);
+  });
+});
+
 describe('explain against denying outputs', () => {
   test('secret policy without the role', async () => {
     const dir = mutated(SHARED, (resources) =>

@@ -130,6 +130,10 @@ describe('parseMessage', () => {
     expect(parseMessage(corpus.TASK_ROLE_DENIED.text).resource).toBe('arn:aws:s3:::my-app1-uploads-222222222222/reports/2026-12.csv');
   });
 
+  test('malformed CloudTrail event is unrecognized', () => {
+    expect(parseMessage('{"errorCode": "AccessDenied", "CloudTrailEvent": "{not json"}').kind).toBe('unrecognized');
+  });
+
   test('unrelated text is unrecognized', () => {
     expect(parseMessage(corpus.UNRECOGNIZED.text).kind).toBe('unrecognized');
   });
