@@ -24,7 +24,7 @@ import {
   secretPolicyResource,
   serviceEndpoint,
 } from './arn';
-import { PolicyDocument, Statement } from './policy';
+import { PolicyDocument, Statement, sidFromName } from './policy';
 import { KeyInfo, LandingZone, RepositoryInfo, RoleInfo, SecretInfo, ServiceInfo, StackScope } from '../manifest/model';
 
 /** The service that decrypts on the task's behalf, as `kms:ViaService` names it. */
@@ -35,14 +35,6 @@ export interface Consumer {
   readonly service: string;
   readonly roleArn: string;
   readonly account: string;
-}
-
-function pascal(text: string): string {
-  return text
-    .split(/[^A-Za-z0-9]+/)
-    .filter(Boolean)
-    .map((part) => part[0].toUpperCase() + part.slice(1))
-    .join('');
 }
 
 /**
@@ -121,7 +113,7 @@ export function executionRoleStatements(service: ServiceInfo, partition: Resourc
 
   for (const { key, via } of keyUses(service)) {
     statements.push({
-      sid: `Decrypt${pascal(key.name)}Via${via === 'ssm' ? 'Ssm' : 'SecretsManager'}`,
+      sid: `Decrypt${sidFromName(key.name)}Via${via === 'ssm' ? 'Ssm' : 'SecretsManager'}`,
       actions: [...KMS_DECRYPT_ACTIONS],
       resources: [kmsKeysInAccountArn(key.env)],
       conditions: {

@@ -6,7 +6,7 @@
  */
 import { ResourceEnv, accountRootArn, formatArn } from './arn';
 import { executionRoleStatements, taskRoleStatements } from './access';
-import { PolicyDocument, Statement } from './policy';
+import { PolicyDocument, Statement, sidFromName } from './policy';
 import { ServiceInfo } from '../manifest/model';
 
 /**
@@ -52,14 +52,6 @@ export function ecrLayerBucketObjectsArn(env: Pick<ResourceEnv, 'partition' | 'r
   return formatArn({ partition: env.partition, service: 's3', region: '', account: '', resource: `prod-${env.region}-starport-layer-bucket/*` });
 }
 
-function pascal(text: string): string {
-  return text
-    .split(/[^A-Za-z0-9]+/)
-    .filter(Boolean)
-    .map((part) => part[0].toUpperCase() + part.slice(1))
-    .join('');
-}
-
 /** Restricts a role's statement to the role itself: principal is its account, `aws:PrincipalArn` is its ARN. */
 function forRole(statement: Statement, sidPrefix: string, account: string, roleArn: string, partition: ResourceEnv['partition']): Statement {
   const conditions = { ...(statement.conditions ?? {}) };
@@ -79,7 +71,7 @@ function roleStatements(services: readonly ServiceInfo[], actionPrefix: string):
   const statements: Statement[] = [];
   for (const service of services) {
     const partition = service.env.partition;
-    const name = pascal(service.name);
+    const name = sidFromName(service.name);
     const roles = [
       { label: 'ExecutionRole', arn: service.executionRole.arn, statements: executionRoleStatements(service, partition) },
       { label: 'TaskRole', arn: service.taskRole.arn, statements: taskRoleStatements(service) },
@@ -116,7 +108,7 @@ export function s3EndpointPolicy(env: Pick<ResourceEnv, 'partition' | 'region'>,
     taskRoleStatements(service)
       .map((statement) => ({ ...statement, actions: statement.actions.filter((action) => action.startsWith(ACTION_PREFIX.s3)) }))
       .filter((statement) => statement.actions.length > 0)
-      .map((statement) => forRole(statement, `${pascal(service.name)}TaskRole`, service.env.account, service.taskRole.arn, service.env.partition)),
+      .map((statement) => forRole(statement, `${sidFromName(service.name)}TaskRole`, service.env.account, service.taskRole.arn, service.env.partition)),
   );
   return new PolicyDocument('resource', [layers, ...taskRoles]);
 }

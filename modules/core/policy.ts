@@ -42,6 +42,15 @@ export interface RenderedPolicy {
 
 const SID_PATTERN = /^[A-Za-z0-9]+$/;
 
+/** Turns a manifest name such as `app-secrets` into the PascalCase part of a Sid, `AppSecrets`. */
+export function sidFromName(text: string): string {
+  return text
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((part) => part[0].toUpperCase() + part.slice(1))
+    .join('');
+}
+
 /** Thrown for a statement that no AWS policy engine would accept; a bug in a caller, not in a manifest. */
 export class PolicyShapeError extends Error {
   constructor(message: string) {
