@@ -29,10 +29,11 @@ export const DEFAULT_SIZES: readonly LandingZoneSize[] = [
   { services: 500, accounts: 10 },
 ];
 
-const USAGE = `usage: npm run bench -- [--sizes 1x1,10x3,...] [--repeats N] [--quick] [--no-terraform] [--no-cdktf-cli] [--profile]
+const USAGE = `usage: npm run bench -- [--sizes 1x1,10x3,...] [--repeats N] [--quick] [--json] [--no-terraform] [--no-cdktf-cli] [--profile]
   --sizes         landing zones as SERVICESxACCOUNTS (default: ${DEFAULT_SIZES.map(label).join(',')})
   --repeats       runs per synth measurement; the median time is reported (default: 3)
   --quick         sizes 1x1 and 10x3, one run each, no terraform plan and no cdktf-cli run
+  --json          write the generated manifests as JSON instead of YAML
   --no-terraform  skip terraform init, validate and plan
   --no-cdktf-cli  skip timing \`npx cdktf synth\`
   --profile       also record CPU profiles of the bundled example's and the largest synth and list their top frames`;
@@ -44,6 +45,7 @@ interface Options {
   plan: boolean;
   cdktfCli: boolean;
   profile: boolean;
+  manifestFormat: 'yaml' | 'json';
 }
 
 function label(size: LandingZoneSize): string {
@@ -57,7 +59,7 @@ function parseSize(text: string): LandingZoneSize {
 }
 
 function parseOptions(argv: readonly string[]): Options {
-  const options: Options = { sizes: [...DEFAULT_SIZES], repeats: 3, terraform: true, plan: true, cdktfCli: true, profile: false };
+  const options: Options = { sizes: [...DEFAULT_SIZES], repeats: 3, terraform: true, plan: true, cdktfCli: true, profile: false, manifestFormat: 'yaml' };
   for (let index = 0; index < argv.length; index++) {
     const argument = argv[index];
     if (argument === '--sizes') options.sizes = (argv[++index] ?? '').split(',').map(parseSize);
@@ -72,6 +74,7 @@ function parseOptions(argv: readonly string[]): Options {
     } else if (argument === '--no-terraform') options.terraform = false;
     else if (argument === '--no-cdktf-cli') options.cdktfCli = false;
     else if (argument === '--profile') options.profile = true;
+    else if (argument === '--json') options.manifestFormat = 'json';
     else throw new Error(`unknown option ${argument}`);
   }
   return options;
@@ -201,7 +204,7 @@ async function main(): Promise<number> {
   for (const size of options.sizes) {
     const name = label(size);
     const dir = join(scratch, name);
-    const manifest = writeManifest(size, dir);
+    const manifest = writeManifest(size, dir, options.manifestFormat);
     const appOut = join(dir, 'app');
     const baselineOut = join(dir, 'baseline');
     log(`${name}: synth and baseline, ${options.repeats} runs each`);
@@ -264,7 +267,7 @@ async function main(): Promise<number> {
     mkdirSync(profileDir, { recursive: true });
     const targets = [
       { subject: 'bundled example', manifest: EXAMPLE },
-      { subject: label(largest), manifest: join(scratch, label(largest), `landing-zone-${label(largest)}.yaml`) },
+      { subject: label(largest), manifest: join(scratch, label(largest), `landing-zone-${label(largest)}.${options.manifestFormat}`) },
     ];
     for (const { subject, manifest } of targets) {
       log(`${subject}: CPU profile of the synth`);
@@ -292,6 +295,7 @@ async function main(): Promise<number> {
     method: {
       runner: 'node on JavaScript transpiled per file by TypeScript transpileModule (no type-check); the example and one-role app are also timed through tsx',
       repeats: options.repeats,
+      manifestFormat: options.manifestFormat,
       exampleRepeats,
       memory: 'peak RSS from process.resourceUsage().maxRSS of each Node process, the largest over runs',
       time: 'wall time of the whole process, median over runs',

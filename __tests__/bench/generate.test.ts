@@ -28,10 +28,10 @@ describe('landing-zone generator', () => {
     expect(zone.warnings).toEqual([]);
   });
 
-  test('written YAML loads as a manifest', () => {
-    const file = writeManifest({ services: 1, accounts: 1 }, dir);
+  test.each(['yaml', 'json'] as const)('written %s loads as a manifest', (format) => {
+    const file = writeManifest({ services: 1, accounts: 1 }, dir, format);
 
-    expect(file.endsWith('landing-zone-1x1.yaml')).toBe(true);
+    expect(file.endsWith(`landing-zone-1x1.${format}`)).toBe(true);
     expect(loadManifest(file).services).toHaveLength(1);
   });
 
