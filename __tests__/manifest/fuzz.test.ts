@@ -19,7 +19,7 @@ import { Json, JsonObject, exampleText, loadExample } from '../fixtures/manifest
 const SEED = Number(process.env.FUZZ_SEED ?? 20261204);
 const RUNS = Number(process.env.FUZZ_RUNS ?? 3000);
 const SYNTH_EVERY = Number(process.env.FUZZ_SYNTH_EVERY ?? 25);
-const TEXT_RUNS = Number(process.env.FUZZ_TEXT_RUNS ?? 500);
+const TEXT_RUNS = Number(process.env.FUZZ_TEXT_RUNS ?? 300);
 
 /** mulberry32: a small seeded generator, so every run with one seed makes the same mutations. */
 function generator(seed: number): () => number {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ManifestError } from '../../modules/core/errors';
 import { policySize } from '../../modules/core/policy';
-import { QUOTAS } from '../../modules/core/quotas';
+import { QUOTAS, layoutRolePolicy } from '../../modules/core/quotas';
 import { validateManifest } from '../../modules/manifest/validate';
 import { synthesize } from '../../stacks/app';
 import { JsonObject, getPath, loadExample, setPath } from '../fixtures/manifests/example';
@@ -115,5 +115,33 @@ describe('secret references in synthesized JSON', () => {
     const read = statements.find((statement) => statement.Action.includes('secretsmanager:GetSecretValue'))!;
     expect(read.Resource).toContain('arn:aws:secretsmanager:eu-west-1:111111111111:secret:my-app1/db-credentials-??????');
     expect(read.Resource.some((resource) => resource.includes(':password'))).toBe(false);
+  });
+});
+
+describe('role policy layout', () => {
+  const resources = Array.from({ length: 400 }, (_, index) => `arn:aws:ssm:eu-west-1:222222222222:parameter/bulk/parameter-${String(index).padStart(4, '0')}`);
+  const statement = { sid: 'ReadParameters', actions: ['ssm:GetParameters'], resources };
+
+  test('oversized statement split by resources', () => {
+    const layout = layoutRolePolicy([statement]);
+    if (layout.kind !== 'managed') throw new Error(`expected managed policies, got ${layout.kind}`);
+    const parts = layout.documents.flatMap((document) => document.statements);
+    expect(parts.map((part) => part.sid)).toEqual(parts.map((_, index) => `ReadParametersPart${index + 1}`));
+    expect(parts.flatMap((part) => part.resources ?? []).sort()).toEqual([...resources].sort());
+    for (const document of layout.documents) expect(document.size).toBeLessThanOrEqual(QUOTAS.managedPolicy);
+  });
+
+  test('split parts keep actions', () => {
+    const layout = layoutRolePolicy([statement]);
+    if (layout.kind !== 'managed') throw new Error(`expected managed policies, got ${layout.kind}`);
+    for (const document of layout.documents) for (const part of document.statements) expect(part.actions).toEqual(['ssm:GetParameters']);
+  });
+
+  test('too many parts reported with numbers', () => {
+    const layout = layoutRolePolicy([statement], 2);
+    expect(layout).toMatchObject({ kind: 'too-large', limit: 2 * QUOTAS.managedPolicy });
+    if (layout.kind !== 'too-large') return;
+    expect(layout.needed).toBeGreaterThan(2);
+    expect(layout.size).toBeGreaterThan(layout.limit);
   });
 });
