@@ -601,12 +601,12 @@ class Resolver {
         this.problem(
           'environment-plaintext-secret',
           variablePath,
-          `${valueKind ? `the value looks like ${valueKind}` : 'the name says it holds a credential'}, and plain environment variables can be read by anyone allowed to describe the task definition`,
+          `${valueKind ? `the value looks like ${valueKind}` : 'the name says it contains a credential'}, and plain environment variables can be read by anyone allowed to describe the task definition`,
           // The value itself is never echoed, so the error output does not leak it.
           `(${value.length} characters, not shown)`,
           valueKind
             ? `store the value in Secrets Manager, reference it as \`${path}.secrets.${variable}: { secret: <name from secrets> }\`, and rotate it, because it has been in the manifest`
-            : `store the value in Secrets Manager and reference it as \`${path}.secrets.${variable}: { secret: <name from secrets> }\`, or, if it holds no credential, rename the variable`,
+            : `store the value in Secrets Manager and reference it as \`${path}.secrets.${variable}: { secret: <name from secrets> }\`, or, if it contains no credential, rename the variable`,
         );
       }
       if (spec.secrets[variable] !== undefined) {
