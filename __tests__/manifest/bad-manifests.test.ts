@@ -32,7 +32,7 @@ const CORPUS: readonly BadManifest[] = [
   { name: 'account id of eleven digits', edit: set('accounts.prod.id', '22222222222'), id: 'account-id-invalid', path: 'accounts.prod.id', fragment: 'exactly twelve digits' },
   { name: 'account id with a letter', edit: set('accounts.prod.id', '22222222222a'), id: 'account-id-invalid', path: 'accounts.prod.id', fragment: '(got: "22222222222a")' },
   { name: 'account id as a YAML number', edit: set('accounts.prod.id', 222222222222), id: 'account-id-invalid', path: 'accounts.prod.id', fragment: 'quote the id' },
-  { name: 'account id used twice', edit: set('accounts.staging.id', '222222222222'), id: 'account-id-duplicate', path: 'accounts.staging.id', fragment: 'already used by accounts.prod', cascade: true },
+  { name: 'account id used twice', edit: set('accounts.staging.id', '222222222222'), id: 'account-id-duplicate', path: 'accounts.staging.id', fragment: 'already used by accounts.prod' },
   { name: 'service in an unknown account', edit: set('services.my-app1.account', 'production'), id: 'account-unknown', path: 'services.my-app1.account', fragment: 'use one of: shared, prod, staging' },
   { name: 'repository in an unknown account', edit: set('repositories.my-ecs-repo-common.account', 'shard'), id: 'account-unknown', path: 'repositories.my-ecs-repo-common.account', fragment: 'a key of `accounts`', cascade: true },
   { name: 'secret with an unknown key', edit: set('secrets.shared-api-key.kmsKey', 'app-secret'), id: 'kms-key-unknown', path: 'secrets.shared-api-key.kmsKey', fragment: 'use one of: app-secrets, app-config, ecr-images' },
@@ -163,7 +163,7 @@ const CORPUS: readonly BadManifest[] = [
   },
   { name: 'JSON key with a colon', edit: set(`${APP}.secrets.DB_PASSWORD.jsonKey`, 'db:password'), id: 'secret-json-key-invalid', path: `${APP}.secrets.DB_PASSWORD.jsonKey`, fragment: 'must not contain `:`' },
   { name: 'version id too short', edit: set(`${APP}.secrets.DB_PASSWORD.versionId`, 'v2'), id: 'secret-version-invalid', path: `${APP}.secrets.DB_PASSWORD.versionId`, fragment: '32 to 64' },
-  { name: 'cross-account secret without a key', edit: remove('secrets.shared-api-key.kmsKey'), id: 'secret-cross-account-needs-cmk', path: 'secrets.shared-api-key.kmsKey', fragment: 'customer-managed KMS key', cascade: true },
+  { name: 'cross-account secret without a key', edit: remove('secrets.shared-api-key.kmsKey'), id: 'secret-cross-account-needs-cmk', path: 'secrets.shared-api-key.kmsKey', fragment: 'my-app1 (account 222222222222), my-app1-staging (account 333333333333) read this secret' },
   { name: 'secret and parameter together', edit: set(`${APP}.secrets.DB_PASSWORD`, { secret: 'my-app1/db-credentials', parameter: '/db' }), id: 'secret-source-invalid', path: `${APP}.secrets.DB_PASSWORD`, fragment: 'either' },
 
   // SSM Parameter Store

@@ -287,7 +287,8 @@ class Resolver {
       this.problem('account-id-duplicate', `${path}.id`, `the id is already used by accounts.${this.accountsById.get(account.id)!.key}`, account.id, 'declare each account once and refer to it by its key');
       valid = false;
     }
-    if (account.deploymentRoleArn !== undefined && !this.invalidAccounts.has(key)) {
+    // With a bad or duplicate id, a mismatch with the role ARN would only repeat that problem.
+    if (account.deploymentRoleArn !== undefined && valid) {
       const arn = parseArn(account.deploymentRoleArn);
       if (!arn || arn.service !== 'iam' || !arn.resource.startsWith('role/') || arn.partition !== this.partition || arn.account !== account.id) {
         this.problem('deployment-role-invalid', `${path}.deploymentRoleArn`, `a deployment role is an IAM role ARN in this account: arn:${this.partition}:iam::${account.id}:role/<name>`, account.deploymentRoleArn, 'give the ARN of the role Terraform assumes in this account');
@@ -997,7 +998,8 @@ class Resolver {
 
   /** A secret read from another account must use a customer-managed key, because the AWS managed key cannot be shared. */
   private checkCrossAccountEncryption(services: readonly ServiceInfo[]): void {
-    const reported = new Set<string>();
+    // One problem per secret, naming every service that reads it from another account.
+    const readers = new Map<string, { secret: SecretInfo; services: Set<string> }>();
     for (const service of services) {
       for (const container of service.containers) {
         for (const use of container.secrets) {
@@ -1005,18 +1007,21 @@ class Resolver {
           if (use.secret.env.account === service.env.account || use.secret.kmsKey) continue;
           // An unknown key name is already reported as kms-key-unknown.
           if (this.manifest.secrets[use.secret.name]?.kmsKey !== undefined) continue;
-          const key = `${use.secret.name}:${service.name}`;
-          if (reported.has(key)) continue;
-          reported.add(key);
-          this.problem(
-            'secret-cross-account-needs-cmk',
-            `secrets.${use.secret.name}.kmsKey`,
-            `service ${service.name} in account ${service.env.account} reads this secret from account ${use.secret.env.account}, which works only with a customer-managed KMS key`,
-            undefined,
-            'set `kmsKey` to a key from `kmsKeys` in the secret account',
-          );
+          const entry = readers.get(use.secret.name) ?? { secret: use.secret, services: new Set<string>() };
+          entry.services.add(`${service.name} (account ${service.env.account})`);
+          readers.set(use.secret.name, entry);
         }
       }
     }
+    for (const [name, { secret, services: names }] of readers) {
+      this.problem(
+        'secret-cross-account-needs-cmk',
+        `secrets.${name}.kmsKey`,
+        `${[...names].join(', ')} read${names.size === 1 ? 's' : ''} this secret from account ${secret.env.account}, which works only with a customer-managed KMS key`,
+        undefined,
+        `set \`kmsKey\` to a key from \`kmsKeys\` in account ${secret.env.account}`,
+      );
+    }
   }
+
 }
