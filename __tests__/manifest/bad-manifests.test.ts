@@ -98,6 +98,7 @@ const CORPUS: readonly BadManifest[] = [
   { name: 'two accounts with one alias', edit: set('accounts.staging.alias', 'Prod'), id: 'account-alias-duplicate', path: 'accounts.staging.alias', fragment: 'compared without case' },
   { name: 'account alias with a space', edit: set('accounts.staging.alias', 'staging account'), id: 'account-alias-invalid', path: 'accounts.staging.alias', fragment: 'names stacks and ECS clusters' },
   { name: 'account alias too long for ECS', edit: set('accounts.staging.alias', 's'.repeat(250)), id: 'account-alias-invalid', path: 'accounts.staging.alias', fragment: '1 to 255' },
+  { name: 'long alias of an account without services', edit: set('accounts.shared.alias', 'x'.repeat(300)), id: 'account-alias-invalid', path: 'accounts.shared.alias', fragment: 'the stack and cluster would be' },
   {
     name: 'repository name with capitals',
     edit: (manifest) => setPath(manifest, 'repositories.My_Repo', { account: 'shared' }),

@@ -982,19 +982,31 @@ class Resolver {
     }
   }
 
-  /** Checks the ECS cluster name `<alias>-<region>` that each (account, region) with services gets. */
+  /**
+   * Checks the name `<alias>-<region>` of every stack. It names the stack's output folder and, where
+   * the stack has services, its ECS cluster, so it must fit both a file name and ECS's 255 characters.
+   */
   private checkStackNames(services: readonly ServiceInfo[]): void {
+    const scopes: { accountKey: string; region: string }[] = [
+      ...services.map((service) => ({ accountKey: service.account.key, region: service.env.region })),
+      ...[...this.keys.values()].map((key) => ({ accountKey: key.accountKey, region: key.env.region })),
+      ...[...this.repositories.values()].map((repository) => ({ accountKey: repository.accountKey, region: repository.env.region })),
+      ...[...this.secrets.values()].filter((secret) => secret.accountKey !== undefined).map((secret) => ({ accountKey: secret.accountKey!, region: secret.env.region })),
+    ];
     const reported = new Set<string>();
-    for (const service of services) {
-      const name = `${service.account.alias}-${service.env.region}`;
+    for (const { accountKey, region } of scopes) {
+      const account = this.accounts.get(accountKey);
       // A bad character in the alias is already reported by resolveAccount; only the length is left.
-      const problem = ACCOUNT_ALIAS.test(service.account.alias) ? clusterNameProblem(name) : undefined;
-      if (problem && !reported.has(name)) {
-        reported.add(name);
-        this.problem('account-alias-invalid', `accounts.${service.account.key}.alias`, `${problem}, and the cluster would be \`${name}\``, service.account.alias, 'shorten the alias');
+      if (!account || !ACCOUNT_ALIAS.test(account.alias)) continue;
+      const name = `${account.alias}-${region}`;
+      const problem = clusterNameProblem(name);
+      if (problem && !reported.has(accountKey)) {
+        reported.add(accountKey);
+        this.problem('account-alias-invalid', `accounts.${accountKey}.alias`, `${problem}, and the stack and cluster would be \`${name}\``, account.alias, 'shorten the alias');
       }
     }
   }
+
 
   /** A secret read from another account must use a customer-managed key, because the AWS managed key cannot be shared. */
   private checkCrossAccountEncryption(services: readonly ServiceInfo[]): void {
