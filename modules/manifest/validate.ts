@@ -330,8 +330,11 @@ class Resolver {
     const env = this.env(key.account, key.region, path);
     const alias = aliasName(key.alias ?? name);
     if (!/^alias\/[A-Za-z0-9/_-]{1,250}$/.test(alias) || alias.startsWith('alias/aws/')) {
-      this.problem('kms-alias-invalid', `${path}.alias`, 'an alias has letters, digits, `/`, `_` and `-`, and does not start with `aws/`', alias, 'choose another alias');
+      // Without `alias` the key name is the alias, so the fix is to set one.
+      const aliasPath = key.alias === undefined ? path : `${path}.alias`;
+      this.problem('kms-alias-invalid', aliasPath, 'an alias has 1 to 250 letters, digits, `/`, `_` and `-` after `alias/`, and does not start with `aws/`', alias, key.alias === undefined ? 'set `alias`, because the key name is not a valid alias' : 'choose another alias');
     }
+    this.checkDescription(key.description, `${path}.description`, 8192);
     key.administrators.forEach((administrator, index) => {
       const arn = parseArn(administrator);
       if (!arn || arn.service !== 'iam' || arn.partition !== this.partition || !/^\d{12}$/.test(arn.account)) {
@@ -405,6 +408,7 @@ class Resolver {
       this.problem('secret-name-invalid', path, 'a secret name has 1 to 512 letters, digits and `/_+=.@-`', name, 'rename the secret');
       return;
     }
+    this.checkDescription(secret.description, `${path}.description`, 2048);
     if (secret.existingArn === undefined && SECRET_SUFFIX.test(name)) {
       this.problem(
         'secret-name-suffix-ambiguous',
@@ -847,6 +851,13 @@ class Resolver {
         this.problem(id, `${mapPath}.${name}`, `the name differs from \`${previous}\` only in ${derive === constructId ? '`/` against `--`' : 'punctuation or case'}, and both would give one identifier in ${usedIn}`, name, 'rename one of them');
       }
       seen.set(derived, name);
+    }
+  }
+
+  /** KMS accepts descriptions of up to 8,192 characters and Secrets Manager of up to 2,048. */
+  private checkDescription(description: string | undefined, path: string, limit: number): void {
+    if (description !== undefined && description.length > limit) {
+      this.problem('description-too-long', path, `the description has ${description.length} characters, and AWS accepts at most ${limit}`, `${description.slice(0, 40)}…`, `shorten it to ${limit} characters`);
     }
   }
 
