@@ -271,6 +271,24 @@ describe('synth-time rules', () => {
     expect(problemIds(manifest)).toEqual(['organization-id-missing']);
   });
 
+  test('a consumer outside the organization is rejected for organization access', () => {
+    const manifest = threeAccounts();
+    manifest.accounts.workload.outsideOrganization = true;
+    manifest.secrets['api/token'].access = 'organization';
+    expect(problemIds(manifest)).toEqual(['consumer-outside-organization']);
+    try {
+      validateManifest(manifest);
+    } catch (error) {
+      expect((error as Error).message).toContain('services.api.containers.app.secrets.TOKEN: secrets.api/token admits only principals of organization o-a1b2c3d4e5');
+    }
+  });
+
+  test('a consumer outside the organization may use role access', () => {
+    const manifest = threeAccounts();
+    manifest.accounts.workload.outsideOrganization = true;
+    expect(problemIds(manifest)).toEqual([]);
+  });
+
   test('resources outside the landing zone get a warning and the identity side only', () => {
     const manifest = threeAccounts();
     manifest.services.api.containers.app.image = `${REGISTRY}/not-declared:1.0.0`;

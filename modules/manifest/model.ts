@@ -11,6 +11,8 @@ export interface AccountInfo {
   readonly deploymentRoleArn?: string;
   readonly stateBucket?: string;
   readonly stateRegion?: string;
+  /** True when the account is not a member of the manifest's organization. */
+  readonly outsideOrganization: boolean;
 }
 
 export interface KeyInfo {

@@ -20,6 +20,10 @@ export const AccountSchema = z
       .describe('Role the AWS provider assumes to deploy this account. Default: none, the ambient credentials deploy.'),
     stateBucket: z.string().optional().describe('S3 bucket for Terraform state, with native S3 locking. Default: local state.'),
     stateRegion: z.string().optional().describe('Region of the state bucket. Default: the stack region.'),
+    outsideOrganization: z
+      .boolean()
+      .default(false)
+      .describe('The account is not a member of `organizationId`, so organization-wide access does not reach it. Default: a member.'),
   })
   .describe('An AWS account of the landing zone.');
 

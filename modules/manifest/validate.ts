@@ -236,6 +236,7 @@ class Resolver {
     this.checkLogGroups(services);
     this.checkStackNames(services);
     this.checkCrossAccountEncryption(services);
+    this.checkOrganizationConsumers(services);
 
     return {
       partition: this.partition,
@@ -320,6 +321,7 @@ class Resolver {
       deploymentRoleArn: account.deploymentRoleArn,
       stateBucket: account.stateBucket,
       stateRegion: account.stateRegion,
+      outsideOrganization: account.outsideOrganization,
     };
     this.accounts.set(key, info);
     if (valid) this.accountsById.set(account.id, info);
@@ -1018,6 +1020,35 @@ class Resolver {
     }
   }
 
+
+  /**
+   * A repository or secret shared with `access: organization` admits only principals of the
+   * organization, so a consumer in an account outside it would be denied at task start.
+   */
+  private checkOrganizationConsumers(services: readonly ServiceInfo[]): void {
+    for (const service of services) {
+      if (!service.account.outsideOrganization) continue;
+      const reported = new Set<string>();
+      for (const container of service.containers) {
+        const shared: [string, string][] = [];
+        if (container.repository?.access === 'organization') shared.push([`repositories.${container.repository.name}`, `${container.path}.image`]);
+        for (const use of container.secrets) {
+          if (use.kind === 'secret' && use.secret.managed && use.secret.access === 'organization') shared.push([`secrets.${use.secret.name}`, use.path]);
+        }
+        for (const [resourcePath, usePath] of shared) {
+          if (reported.has(resourcePath)) continue;
+          reported.add(resourcePath);
+          this.problem(
+            'consumer-outside-organization',
+            usePath,
+            `${resourcePath} admits only principals of organization ${this.manifest.organizationId}, and account ${service.account.key} (${service.env.account}) is outside it`,
+            service.account.key,
+            `set \`${resourcePath}.access: roles\` so the policy names this execution role, or move the service into an account of the organization`,
+          );
+        }
+      }
+    }
+  }
 
   /** A secret read from another account must use a customer-managed key, because the AWS managed key cannot be shared. */
   private checkCrossAccountEncryption(services: readonly ServiceInfo[]): void {
