@@ -469,7 +469,9 @@ export function deriveRequests(output: SynthesizedOutput, facts: VerifyFacts): {
     for (const role of taskRole ? [executionRole, taskRole] : [executionRole]) requests.push(...trustRequests(role, task, findings));
 
     if (taskRole) {
-      for (const target of startUp.filter((work) => !declared.some((own) => sameRequest(own, work)))) {
+      // A resource shared with the whole organization admits the task role too, by design.
+      const probed = startUp.filter((work) => !declared.some((own) => sameRequest(own, work)) && !admitsOrganization(work.resourcePolicy));
+      for (const target of probed) {
         requests.push(roleRequest(taskRole, target, 'deny', `task role does execution role work: ${target.purpose}`, ['identity'], organizationId));
       }
       for (const target of declared.filter((work) => !startUp.some((own) => sameRequest(own, work)))) {
