@@ -9,7 +9,7 @@ import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'no
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
-import { OFFLINE_OVERRIDE, findProviderMirror, findTerraform } from '../modules/plan/offline';
+import { OFFLINE_OVERRIDE, findProviderMirror, findTerraform, prepareOfflineWorkDir } from '../modules/plan/offline';
 
 const run = promisify(execFile);
 
@@ -30,34 +30,12 @@ export function countResources(synthDir: string, stack: string): number {
   return Object.values(json.resource ?? {}).reduce((sum, byName) => sum + Object.keys(byName).length, 0);
 }
 
-// NOTE: the same CLI configuration as planOffline writes, which that module does not export.
-function cliConfig(mirror: string): string {
-  return [
-    'provider_installation {',
-    '  filesystem_mirror {',
-    `    path    = ${JSON.stringify(mirror)}`,
-    '    include = ["registry.terraform.io/hashicorp/aws"]',
-    '  }',
-    '  direct {',
-    '    exclude = ["registry.terraform.io/hashicorp/aws"]',
-    '  }',
-    '}',
-    '',
-  ].join('\n');
-}
-
 export class TerraformTimer {
   private readonly terraform = findTerraform();
   private readonly env: NodeJS.ProcessEnv;
 
   constructor(private readonly workDir: string) {
-    rmSync(workDir, { recursive: true, force: true });
-    mkdirSync(workDir, { recursive: true });
-    const configFile = join(workDir, 'terraform.rc');
-    writeFileSync(configFile, cliConfig(findProviderMirror()));
-    this.env = { ...process.env, TF_CLI_CONFIG_FILE: configFile, TF_IN_AUTOMATION: '1', TF_INPUT: '0', CHECKPOINT_DISABLE: '1', AWS_EC2_METADATA_DISABLED: 'true' };
-    delete this.env.TF_PLUGIN_CACHE_DIR;
-    delete this.env.AWS_PROFILE;
+    this.env = prepareOfflineWorkDir(workDir, findProviderMirror());
   }
 
   /** Copies the stack into its own work folder and times each step; stops at the first failure. */

@@ -157,11 +157,11 @@ export function listStacks(synthDir: string): string[] {
     .sort();
 }
 
-/** Runs init, validate and plan for every stack, `concurrency` at a time. */
-export async function planOffline(options: OfflinePlanOptions): Promise<StackPlanResult[]> {
-  const terraform = options.terraform ?? findTerraform();
-  const mirror = options.mirror ?? findProviderMirror();
-  const workDir = resolve(options.workDir);
+/**
+ * Empties `workDir`, writes a Terraform CLI configuration there that installs hashicorp/aws only
+ * from the mirror, and returns the environment that makes terraform use it without network.
+ */
+export function prepareOfflineWorkDir(workDir: string, mirror: string): NodeJS.ProcessEnv {
   rmSync(workDir, { recursive: true, force: true });
   mkdirSync(workDir, { recursive: true });
   const configFile = join(workDir, 'terraform.rc');
@@ -177,6 +177,15 @@ export async function planOffline(options: OfflinePlanOptions): Promise<StackPla
   };
   delete env.TF_PLUGIN_CACHE_DIR;
   delete env.AWS_PROFILE;
+  return env;
+}
+
+/** Runs init, validate and plan for every stack, `concurrency` at a time. */
+export async function planOffline(options: OfflinePlanOptions): Promise<StackPlanResult[]> {
+  const terraform = options.terraform ?? findTerraform();
+  const mirror = options.mirror ?? findProviderMirror();
+  const workDir = resolve(options.workDir);
+  const env = prepareOfflineWorkDir(workDir, mirror);
 
   const stacks = options.stacks ?? listStacks(options.synthDir);
   const results: StackPlanResult[] = new Array(stacks.length);
