@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /**
  * The manifest's shape. Structural rules live here; rules that relate fields to each other
- * (references, accounts, partitions) live in `validate.ts`, so each one can name its own id.
+ * (references, accounts, partitions) run in `validateManifest`, so each one can name its own id.
  */
 
 const name = (what: string) =>
