@@ -30,7 +30,7 @@ export class ResolveContext {
   readonly keys = new Map<string, KeyInfo>();
   readonly repositories = new Map<string, RepositoryInfo>();
   readonly secrets = new Map<string, SecretInfo>();
-  /** Secrets met through an ARN in a container, keyed by ARN, so each is resolved once. */
+  /** Secrets met through an ARN in a container, keyed by `account:region:name`, so each is resolved once. */
   readonly outsideSecrets = new Map<string, SecretInfo>();
 
   constructor(readonly manifest: Manifest) {
