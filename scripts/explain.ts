@@ -13,7 +13,7 @@ const USAGE = `usage: npm run explain -- "<message>" [DIR] [--service NAME] [--m
   message         stopped reason, service event, CloudTrail record (JSON) or aws CLI error; - reads standard input
   DIR             synthesized output folder (default: cdktf.out)
   --service       explain for this manifest service only, for messages that name no role (timeouts, ECS Exec)
-  --manifest      manifest the output was synthesized from (default: ECS_ACCESS_MANIFEST, else the bundled example)
+  --manifest      manifest the output was synthesized from (default: the one recorded in DIR by synth, else ECS_ACCESS_MANIFEST, else the bundled example)
   --no-manifest   read nothing but the output; manifest fields are then not reported
   --format        text (default) or json`;
 

@@ -2,9 +2,11 @@
  * `npm run plan [-- --no-synth] [--stack NAME]`: synthesizes the manifest, then runs terraform
  * init, validate and plan for every stack offline, printing one line per stack.
  */
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ManifestError } from '../modules/core/errors';
 import { loadManifest } from '../modules/manifest/load';
+import { manifestToSynthesize, sha256 } from '../modules/manifest/source';
 import { OfflineSetupError, findProviderMirror, findTerraform, planOffline } from '../modules/plan/offline';
 import { synthesize } from '../stacks/app';
 
@@ -19,9 +21,11 @@ async function main(): Promise<number> {
     const mirror = findProviderMirror();
     console.log(`terraform: ${terraform}\nprovider mirror: ${mirror}`);
     if (!args.includes('--no-synth')) {
-      const manifest = resolve(process.env.ECS_ACCESS_MANIFEST ?? resolve(__dirname, '../examples/landing-zone.yaml'));
-      const result = synthesize(loadManifest(manifest), synthDir);
-      console.log(`Synthesized ${result.stacks.length} stacks from ${manifest}`);
+      const manifest = manifestToSynthesize();
+      const zone = loadManifest(manifest);
+      const result = synthesize(zone, synthDir, { manifest, sha256: sha256(readFileSync(manifest, 'utf8')) });
+      for (const warning of zone.warnings) console.warn(`warning [${warning.id}] ${warning.path}: ${warning.message}`);
+      console.log(`Synthesized ${result.stacks.length} stack${result.stacks.length === 1 ? '' : 's'} from ${manifest}`);
     }
     const results = await planOffline({ synthDir, workDir: resolve('.plan'), terraform, mirror, stacks });
     for (const result of results) {

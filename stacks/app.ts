@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { App } from 'cdktf';
 import { stackScopes } from '../modules/core/access';
 import { LandingZone } from '../modules/manifest/model';
+import { SourceRecord, writeSourceRecord } from '../modules/manifest/source';
 import { AccountStack } from './account-stack';
 
 export interface SynthResult {
@@ -19,14 +20,16 @@ export function buildApp(zone: LandingZone, outdir: string): { app: App; stacks:
 
 /**
  * Synthesizes into a temporary folder beside `outdir` and swaps it in only when synthesis
- * succeeded, so a failure never leaves a half-written output behind.
+ * succeeded, so a failure never leaves a half-written output behind. `source` names the
+ * manifest in the output, for verify and explain.
  */
-export function synthesize(zone: LandingZone, outdir: string): SynthResult {
+export function synthesize(zone: LandingZone, outdir: string, source?: SourceRecord): SynthResult {
   const target = resolve(outdir);
   const staging = mkdtempSync(`${target}.tmp-`);
   try {
     const { app, stacks } = buildApp(zone, staging);
     app.synth();
+    if (source) writeSourceRecord(staging, source);
     const previous = `${target}.old-${process.pid}`;
     if (existsSync(target)) renameSync(target, previous);
     renameSync(staging, target);

@@ -4,9 +4,9 @@
  * synthesized output with verify's evaluator and returns the side that denies, the manifest field
  * behind it and the change to make.
  */
-import { resolve } from 'node:path';
 import { LandingZone } from '../manifest/model';
 import { loadManifest } from '../manifest/load';
+import { manifestOfOutput } from '../manifest/source';
 import { diagnoseRequest, matchingRequests, requestOutsideOutput } from './access';
 import { diagnoseAssumption } from './assume';
 import { otherCauses } from './causes';
@@ -20,21 +20,23 @@ export type { Side } from './evaluate';
 export { parseMessage, type MessageKind, type ParsedMessage } from './message';
 export { formatExplanation } from './format';
 
-export const DEFAULT_MANIFEST = resolve(__dirname, '../../examples/landing-zone.yaml');
-
 export interface ExplainOptions {
-  /** The manifest the output was synthesized from. Default: `ECS_ACCESS_MANIFEST`, else the bundled example, as `npm run synth` reads it. */
+  /** The resolved manifest, when the caller has it already. */
   readonly zone?: LandingZone;
-  /** Set to false to read nothing but the output; manifest fields are then not reported. */
+  /**
+   * The manifest the output was synthesized from. Default: the one synth recorded in the output,
+   * else the one `npm run synth` would read now. False reads nothing but the output, and manifest
+   * fields are then not reported.
+   */
   readonly manifest?: string | false;
   /** Restricts the explanation to one manifest service, for messages that name no role (timeouts, ECS Exec). */
   readonly service?: string;
 }
 
-function zoneOf(options: ExplainOptions): LandingZone | undefined {
+function zoneOf(options: ExplainOptions, dir: string): LandingZone | undefined {
   if (options.zone) return options.zone;
   if (options.manifest === false) return undefined;
-  return loadManifest(options.manifest ?? process.env.ECS_ACCESS_MANIFEST ?? DEFAULT_MANIFEST);
+  return loadManifest(manifestOfOutput(dir, options.manifest).path);
 }
 
 const ORDER: Record<Diagnosis['decision'], number> = { denied: 0, blocked: 1, 'not-evaluated': 2, allowed: 3 };
@@ -71,7 +73,7 @@ function withoutRepeatedAllows(diagnoses: Diagnosis[]): Diagnosis[] {
 /** Explains one message against the synthesized output in `dir` (default `cdktf.out`). */
 export async function explain(message: string, dir = 'cdktf.out', options: ExplainOptions = {}): Promise<Explanation> {
   const parsed = parseMessage(message);
-  const zone = zoneOf(options);
+  const zone = zoneOf(options, dir);
   const context = loadContext(dir, zone);
   const notes: string[] = context.output.findings.filter((finding) => finding.severity === 'error').map((finding) => `${finding.source}: ${finding.message}`);
   if (!zone) notes.push('No manifest was read, so manifest fields are not reported.');

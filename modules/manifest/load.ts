@@ -56,7 +56,7 @@ export function loadManifest(file: string): LandingZone {
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new ManifestError([{ id: 'manifest-not-found', path: file, rule: 'the manifest file must be readable', received: (error as NodeJS.ErrnoException).code, fix: 'check the path in ECS_ACCESS_MANIFEST or the `manifest` context' }]);
+    throw new ManifestError([{ id: 'manifest-not-found', path: file, rule: 'the manifest file must be readable', received: (error as NodeJS.ErrnoException).code, fix: 'check the path given with --manifest, ECS_ACCESS_MANIFEST or the `manifest` context, or the one recorded in the output by synth' }]);
   }
   return validateManifest(parseManifestText(text, file), file);
 }
