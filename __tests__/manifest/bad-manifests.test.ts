@@ -42,6 +42,8 @@ const CORPUS: readonly BadManifest[] = [
   { name: 'GovCloud region in partition aws', edit: set('services.my-app1.region', 'us-gov-west-1'), id: 'region-not-in-partition', path: 'services.my-app1.region', fragment: 'set `partition`' },
   { name: 'commercial region in aws-cn', edit: set('partition', 'aws-cn'), id: 'region-not-in-partition', path: 'defaults.region', fragment: 'partition `aws-cn`', cascade: true },
   { name: 'commercial region in aws-us-gov', edit: set('partition', 'aws-us-gov'), id: 'region-not-in-partition', path: 'defaults.region', fragment: 'use a region of aws-us-gov', cascade: true },
+  { name: 'default region misspelled', edit: set('defaults.region', 'eu-cental-1'), id: 'region-unknown', path: 'defaults.region', fragment: 'did you mean eu-central-1?', cascade: true },
+  { name: 'service region not listed', edit: set('services.my-app1.region', 'us-east-7'), id: 'region-unknown', path: 'services.my-app1.region', fragment: 'did you mean us-east-1?' },
   { name: 'region name misspelled', edit: set('accounts.prod.stateRegion', 'eu-west'), id: 'region-not-in-partition', path: 'accounts.prod.stateRegion', fragment: '(got: "eu-west")' },
   {
     name: 'containers differing in case',

@@ -2,6 +2,7 @@
  * State shared by the resolvers of one manifest (resources resolved so far, problems, warnings),
  * and the small checks that several resolvers run.
  */
+import { closestRegion, isKnownRegion } from '../core/regions';
 import { Partition, regionBelongsToPartition } from '../core/arn';
 import { ManifestProblem, Warning } from '../core/errors';
 import { AccountInfo, KeyInfo, RepositoryInfo, SecretInfo } from './model';
@@ -43,7 +44,18 @@ export class ResolveContext {
 }
 
 export function checkRegion(context: ResolveContext, path: string, region: string): boolean {
-  if (regionBelongsToPartition(region, context.partition)) return true;
+  if (regionBelongsToPartition(region, context.partition)) {
+    if (isKnownRegion(region, context.partition)) return true;
+    const suggestion = closestRegion(region, context.partition);
+    context.problem(
+      'region-unknown',
+      path,
+      `the region must be one AWS lists for partition \`${context.partition}\``,
+      region,
+      suggestion ? `did you mean ${suggestion}?` : 'check the spelling against the AWS region list',
+    );
+    return false;
+  }
   context.problem('region-not-in-partition', path, `the region must exist in partition \`${context.partition}\``, region, context.partition === 'aws' ? 'use a commercial region such as eu-west-1, or set `partition`' : `use a region of ${context.partition}, or change \`partition\``);
   return false;
 }
