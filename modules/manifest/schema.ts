@@ -12,7 +12,7 @@ const name = (what: string) =>
 
 export const AccountSchema = z
   .strictObject({
-    id: z.string().describe('Twelve-digit AWS account id, quoted so YAML keeps leading zeros.'),
+    id: z.string().meta({ pattern: '^[0-9]{12}$' }).describe('Twelve-digit AWS account id, quoted so YAML keeps leading zeros.'),
     alias: z.string().optional().describe('Readable account name used in stack names and reports. Default: the account key.'),
     deploymentRoleArn: z
       .string()
@@ -47,8 +47,8 @@ export const AccessModeSchema = z
 
 export const RepositorySchema = z
   .strictObject({
-    account: z.string(),
-    region: z.string().optional(),
+    account: z.string().describe('Key of the account in `accounts` that owns the repository.'),
+    region: z.string().optional().describe('Default: `defaults.region`.'),
     kmsKey: z.string().optional().describe('Key name from `kmsKeys`. Default: AES-256 encryption by ECR.'),
     access: AccessModeSchema.default('roles'),
     keepTaggedImages: z.number().int().min(1).max(1000).default(50).describe('Lifecycle rule: tagged images kept.'),
@@ -58,8 +58,8 @@ export const RepositorySchema = z
 
 export const SecretSchema = z
   .strictObject({
-    account: z.string(),
-    region: z.string().optional(),
+    account: z.string().describe('Key of the account in `accounts` that owns the secret.'),
+    region: z.string().optional().describe('Default: `defaults.region`.'),
     kmsKey: z.string().optional().describe('Key name from `kmsKeys`. Required when another account reads the secret.'),
     existingArn: z
       .string()
@@ -250,18 +250,28 @@ export const ServiceSchema = z
 export const ManifestSchema = z
   .strictObject({
     $schema: z.string().optional(),
-    partition: z.enum(['aws', 'aws-cn', 'aws-us-gov']).default('aws'),
-    organizationId: z.string().optional(),
+    partition: z.enum(['aws', 'aws-cn', 'aws-us-gov']).default('aws').describe('AWS partition of every account. Default: `aws`.'),
+    organizationId: z
+      .string()
+      .meta({ pattern: '^o-[a-z0-9]{10,32}$' })
+      .optional()
+      .describe('AWS Organizations id (`o-...`), needed for `access: organization`.'),
     defaults: z
       .strictObject({
-        region: z.string(),
-        logRetentionDays: z.number().int().default(30),
-      }),
-    accounts: z.record(z.string(), AccountSchema),
-    kmsKeys: z.record(z.string(), KmsKeySchema).default({}),
-    repositories: z.record(z.string(), RepositorySchema).default({}),
-    secrets: z.record(z.string(), SecretSchema).default({}),
-    services: z.record(name('service'), ServiceSchema),
+        region: z.string().describe('Region of every resource and service that names none, such as `eu-west-1`.'),
+        logRetentionDays: z
+          .number()
+          .int()
+          .meta({ enum: [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] })
+          .default(30)
+          .describe('Retention of each container log group, in days; one of the values CloudWatch Logs accepts. Default: 30.'),
+      })
+      .describe('Values used where a resource or service does not set its own.'),
+    accounts: z.record(z.string(), AccountSchema).describe('The accounts of the landing zone, by a short key that other sections refer to.'),
+    kmsKeys: z.record(z.string(), KmsKeySchema).default({}).describe('Customer-managed KMS keys, by name.'),
+    repositories: z.record(z.string(), RepositorySchema).default({}).describe('ECR repositories, by repository name.'),
+    secrets: z.record(z.string(), SecretSchema).default({}).describe('Secrets Manager secrets, by secret name.'),
+    services: z.record(name('service'), ServiceSchema).describe('ECS Fargate services, by service name.'),
   })
   .describe('A landing zone: accounts, shared resources and the ECS services that use them.');
 
@@ -278,5 +288,13 @@ export type EgressRuleSpec = z.output<typeof EgressRuleSchema>;
 
 /** JSON Schema of the manifest, for editor completion (`yaml-language-server` or VS Code's `json.schemas`). */
 export function manifestJsonSchema(): object {
-  return z.toJSONSchema(ManifestSchema, { io: 'input', unrepresentable: 'any' });
+  return z.toJSONSchema(ManifestSchema, {
+    io: 'input',
+    unrepresentable: 'any',
+    // zod writes the safe-integer range on every `int()`; it says nothing to an editor user.
+    override: ({ jsonSchema }) => {
+      if (jsonSchema.minimum === Number.MIN_SAFE_INTEGER) delete jsonSchema.minimum;
+      if (jsonSchema.maximum === Number.MAX_SAFE_INTEGER) delete jsonSchema.maximum;
+    },
+  });
 }
