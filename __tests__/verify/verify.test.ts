@@ -103,10 +103,11 @@ describe('verify of the bundled example', () => {
     expect(foreign[0].reason).toMatch(/^no statement in prod-eu-west-1\/aws_iam_role\.\S+ allows this principal$/);
   });
 
-  test('matrix groups rows by service', () => {
+  test('matrix groups rows by ECS service', () => {
     const text = formatReport(report, 'text');
-    expect(text).toContain('== ecr ==');
-    expect(text).toContain('== kms ==');
+    expect(text).toContain('== my-app1 ==');
+    expect(text).toContain('== my-app1-staging ==');
+    expect(text).not.toContain('== ecr ==');
     expect(text).toMatch(/verify PASSED: (\d+)\/\1 requests as expected, 0 errors/);
   });
 
@@ -117,9 +118,10 @@ describe('verify of the bundled example', () => {
     expect(json.results[0]).toHaveProperty('decidedBy');
   });
 
-  test('markdown format has a table per service', () => {
+  test('markdown has a table per ECS service', () => {
     const markdown = formatReport(report, 'markdown');
-    expect(markdown).toContain('#### secretsmanager');
+    expect(markdown).toContain('#### my-app1\n');
+    expect(markdown).toContain('#### my-app1-staging\n');
     expect(markdown).toContain('| principal | action | resource | expected | result | decided by | check |');
   });
 });

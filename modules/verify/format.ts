@@ -29,7 +29,7 @@ function toRow(result: RequestResult): Row {
   const verdict = result.passed ? 'ok' : 'FAIL';
   const notes = [result.decidedBy.join(' + '), result.reason].filter(Boolean).join('; ');
   return {
-    service: request.action.split(':')[0],
+    service: request.task ?? request.action.split(':')[0],
     principal: shortPrincipal(request.principal),
     action: request.action,
     resource: request.resource,

@@ -28,6 +28,8 @@ export interface AccessRequest {
   readonly context: Readonly<Record<string, string | string[]>>;
   /** For a probe: the sides that must deny on their own. Empty for requests that must be allowed. */
   readonly guards: readonly PolicySide[];
+  /** Family of the task definition the request was derived from, which is the ECS service name. */
+  readonly task?: string;
 }
 
 export interface IdentityPolicyInput {
@@ -449,42 +451,49 @@ export function deriveRequests(output: SynthesizedOutput, facts: VerifyFacts): {
   const organizationId = facts.organizationId;
 
   for (const task of output.taskDefinitions) {
-    const env = task.stack.env;
-    const executionRole = lookup.role(task.executionRoleArn);
-    const taskRole = lookup.role(task.taskRoleArn);
-    if (!executionRole) {
-      findings.push({
-        id: 'execution-role-not-found',
-        severity: 'error',
-        source: task.label,
-        message: `the execution role "${task.executionRoleArn ?? '(none)'}" is not a role in the output, so start-up access cannot be verified`,
-      });
-      continue;
-    }
-
-    const startUp = startUpTargets(task, lookup);
-    const declared = taskRole ? declaredTargets(taskRole, env.account, lookup, task.family) : [];
-    for (const target of startUp) requests.push(roleRequest(executionRole, target, 'allow', target.purpose, [], organizationId));
-    if (taskRole) for (const target of declared) requests.push(roleRequest(taskRole, target, 'allow', target.purpose, [], organizationId));
-    for (const role of taskRole ? [executionRole, taskRole] : [executionRole]) requests.push(...trustRequests(role, task, findings));
-
-    if (taskRole) {
-      // A resource shared with the whole organization admits the task role too, by design.
-      const probed = startUp.filter((work) => !declared.some((own) => sameRequest(own, work)) && !admitsOrganization(work.resourcePolicy));
-      for (const target of probed) {
-        requests.push(roleRequest(taskRole, target, 'deny', `task role does execution role work: ${target.purpose}`, ['identity'], organizationId));
-      }
-      for (const target of declared.filter((work) => !startUp.some((own) => sameRequest(own, work)))) {
-        requests.push(roleRequest(executionRole, target, 'deny', `execution role does task role work: ${target.purpose}`, ['identity'], organizationId));
-      }
-    }
-
-    for (const target of startUp) {
-      requests.push(...narrowingProbes(executionRole, target, startUp, env, organizationId));
-      if (PROBED_ACTIONS.has(target.action) && isSharedResource(target.resource, lookup)) requests.push(...otherPrincipalProbes(target, env, organizationId));
-    }
+    const first = requests.length;
+    deriveTaskRequests(task, lookup, organizationId, requests, findings);
+    for (let index = first; index < requests.length; index++) requests[index] = { ...requests[index], task: task.family };
   }
   return { requests: dedupe(requests), findings };
+}
+
+/** Appends the requests one task definition's start-up needs, and the probes around them. */
+function deriveTaskRequests(task: TaskDefinitionModel, lookup: Lookup, organizationId: string | undefined, requests: AccessRequest[], findings: Finding[]): void {
+  const env = task.stack.env;
+  const executionRole = lookup.role(task.executionRoleArn);
+  const taskRole = lookup.role(task.taskRoleArn);
+  if (!executionRole) {
+    findings.push({
+      id: 'execution-role-not-found',
+      severity: 'error',
+      source: task.label,
+      message: `the execution role "${task.executionRoleArn ?? '(none)'}" is not a role in the output, so start-up access cannot be verified`,
+    });
+    return;
+  }
+
+  const startUp = startUpTargets(task, lookup);
+  const declared = taskRole ? declaredTargets(taskRole, env.account, lookup, task.family) : [];
+  for (const target of startUp) requests.push(roleRequest(executionRole, target, 'allow', target.purpose, [], organizationId));
+  if (taskRole) for (const target of declared) requests.push(roleRequest(taskRole, target, 'allow', target.purpose, [], organizationId));
+  for (const role of taskRole ? [executionRole, taskRole] : [executionRole]) requests.push(...trustRequests(role, task, findings));
+
+  if (taskRole) {
+    // A resource shared with the whole organization admits the task role too, by design.
+    const probed = startUp.filter((work) => !declared.some((own) => sameRequest(own, work)) && !admitsOrganization(work.resourcePolicy));
+    for (const target of probed) {
+      requests.push(roleRequest(taskRole, target, 'deny', `task role does execution role work: ${target.purpose}`, ['identity'], organizationId));
+    }
+    for (const target of declared.filter((work) => !startUp.some((own) => sameRequest(own, work)))) {
+      requests.push(roleRequest(executionRole, target, 'deny', `execution role does task role work: ${target.purpose}`, ['identity'], organizationId));
+    }
+  }
+
+  for (const target of startUp) {
+    requests.push(...narrowingProbes(executionRole, target, startUp, env, organizationId));
+    if (PROBED_ACTIONS.has(target.action) && isSharedResource(target.resource, lookup)) requests.push(...otherPrincipalProbes(target, env, organizationId));
+  }
 }
 
 /** One action per shared resource is enough to show that its resource policy stops other principals. */
