@@ -304,7 +304,7 @@ const CORPUS: readonly BadManifest[] = [
   { name: 'gateway without a required secret', edit: remove(`${GATEWAY}.secrets.APIPARK_LICENSE_KEY`), id: 'gateway-secret-missing', path: `${GATEWAY}.secrets.APIPARK_LICENSE_KEY`, fragment: 'needs `APIPARK_LICENSE_KEY`' },
 
   // Schema
-  { name: 'misspelled field', edit: set(`${APP}.enviroment`, { LOG_LEVEL: 'info' }), id: 'field-unknown', path: `${APP}.enviroment`, fragment: 'check its spelling' },
+  { name: 'misspelled field', edit: set(`${APP}.enviroment`, { LOG_LEVEL: 'info' }), id: 'field-unknown', path: `${APP}.enviroment`, fragment: 'did you mean `environment`?' },
   { name: 'missing image', edit: remove(`${APP}.image`), id: 'field-missing', path: `${APP}.image`, fragment: 'add `image`' },
   { name: 'CPU as a string', edit: set('services.my-app1.cpu', '1024'), id: 'field-type', path: 'services.my-app1.cpu', fragment: 'expected number' },
   { name: 'unknown partition', edit: set('partition', 'aws-eu'), id: 'field-value', path: 'partition', fragment: '"aws-cn"' },

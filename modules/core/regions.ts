@@ -4,6 +4,7 @@
  */
 import { partition as partitionOf } from '@aws-sdk/util-endpoints';
 import { Partition } from './arn';
+import { closestMatch } from './spelling';
 
 const AREAS = ['af', 'ap', 'ca', 'cn', 'eu', 'il', 'me', 'mx', 'sa', 'us', 'us-gov'];
 const DIRECTIONS = ['central', 'east', 'north', 'northeast', 'northwest', 'south', 'southeast', 'southwest', 'west'];
@@ -35,27 +36,8 @@ export function listKnownRegions(): readonly string[] {
   return knownRegions;
 }
 
-function editDistance(a: string, b: string): number {
-  const previous = Array.from({ length: b.length + 1 }, (_, index) => index);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = previous[0];
-    previous[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = previous[j];
-      previous[j] = Math.min(previous[j] + 1, previous[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return previous[b.length];
-}
-
 /** Returns the known region of the partition closest to a misspelt one, if any is within three edits. */
 export function closestRegion(region: string, partition: Partition): string | undefined {
-  let best: { region: string; distance: number } | undefined;
-  for (const candidate of listKnownRegions()) {
-    if (!isKnownRegion(candidate, partition)) continue;
-    const distance = editDistance(region, candidate);
-    if (distance <= 3 && (!best || distance < best.distance)) best = { region: candidate, distance };
-  }
-  return best?.region;
+  const candidates = listKnownRegions().filter((candidate) => isKnownRegion(candidate, partition));
+  return closestMatch(region, candidates, 3);
 }

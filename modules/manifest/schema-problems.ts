@@ -1,6 +1,8 @@
 /** Maps zod issues from the manifest schema to manifest problems with stable ids. */
 import { z } from 'zod';
 import { ManifestProblem } from '../core/errors';
+import { closestMatch } from '../core/spelling';
+import { ManifestSchema } from './schema';
 
 function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
   let current: unknown = raw;
@@ -22,6 +24,52 @@ function joinPath(path: readonly PropertyKey[]): string {
  */
 const LOG_CONFIGURATION_FIELDS = new Set(['logConfiguration', 'logOptions', 'logDriver', 'logGroup', 'logGroupName', 'createLogGroup', 'awslogs-create-group', 'awslogs-group']);
 
+type SchemaNode = { _zod: { def: { type: string; shape?: Record<string, SchemaNode>; valueType?: SchemaNode; innerType?: SchemaNode; element?: SchemaNode; options?: SchemaNode[] } } };
+
+/** Lists the field names the schema allows in the object at `path`, or none when it is not an object. */
+export function fieldsAt(path: readonly PropertyKey[]): string[] {
+  let nodes: SchemaNode[] = [ManifestSchema as unknown as SchemaNode];
+  const unwrap = (node: SchemaNode): SchemaNode[] => {
+    const def = node._zod.def;
+    if (def.innerType) return unwrap(def.innerType);
+    if (def.type === 'union' && def.options) return def.options.flatMap(unwrap);
+    return [node];
+  };
+  for (const key of path) {
+    nodes = nodes.flatMap(unwrap).flatMap((node) => {
+      const def = node._zod.def;
+      if (def.type === 'object' && def.shape && typeof key === 'string' && def.shape[key]) return [def.shape[key]];
+      if (def.type === 'record' && def.valueType) return [def.valueType];
+      if (def.type === 'array' && def.element) return [def.element];
+      return [];
+    });
+  }
+  return [...new Set(nodes.flatMap(unwrap).flatMap((node) => Object.keys(node._zod.def.shape ?? {})))].filter((field) => field !== '$schema');
+}
+
+/** Returns the allowed field an unknown one is most likely a misspelling of. */
+function suggestedField(parent: readonly PropertyKey[], key: string): string | undefined {
+  return closestMatch(key, fieldsAt(parent), Math.max(1, Math.min(3, Math.floor(key.length / 3))));
+}
+
+/**
+ * Maps every zod issue to manifest problems. A required field reported missing is left out when
+ * an unknown field beside it is a misspelling of it, because that one problem explains both.
+ */
+export function schemaProblemsOf(issues: readonly z.core.$ZodIssue[], raw: unknown): ManifestProblem[] {
+  const typos = new Set<string>();
+  for (const issue of issues) {
+    if (issue.code !== 'unrecognized_keys') continue;
+    for (const key of issue.keys) {
+      const suggestion = suggestedField(issue.path, key);
+      if (suggestion) typos.add(joinPath([...issue.path, suggestion]));
+    }
+  }
+  return issues
+    .flatMap((issue) => schemaProblems(issue, raw))
+    .filter((problem) => !(problem.id === 'field-missing' && typos.has(problem.path)));
+}
+
 /** Maps one zod issue to manifest problems: one per unknown field, so each gets its own path. */
 export function schemaProblems(issue: z.core.$ZodIssue, raw: unknown): ManifestProblem[] {
   const path = joinPath(issue.path);
@@ -37,7 +85,9 @@ export function schemaProblems(issue: z.core.$ZodIssue, raw: unknown): ManifestP
           fix: `remove \`${key}\`; set \`logRetentionDays\` to change how long logs are kept`,
         };
       }
-      return { id: 'field-unknown', path: keyPath, rule: `unknown field \`${key}\``, received: valueAt(raw, [...issue.path, key]), fix: 'remove the field or check its spelling against schema/manifest.schema.json' };
+      const suggestion = suggestedField(issue.path, key);
+      const fix = suggestion ? `did you mean \`${suggestion}\`? Otherwise remove the field` : 'remove the field or check its spelling against schema/manifest.schema.json';
+      return { id: 'field-unknown', path: keyPath, rule: `unknown field \`${key}\``, received: valueAt(raw, [...issue.path, key]), fix };
     });
   }
   return [schemaProblem(issue, raw, path)];

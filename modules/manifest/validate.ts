@@ -6,7 +6,7 @@ import { resolveService } from './resolve-service';
 import { checkDerivedNames, checkKeyAliases, constructId, looseName, resolveKey, resolveRepository, resolveSecret } from './resolve-shared';
 import { findEmptyFields } from './rules/empty-fields';
 import { Manifest, ManifestSchema } from './schema';
-import { schemaProblems } from './schema-problems';
+import { schemaProblemsOf } from './schema-problems';
 import { checkCrossAccountEncryption, checkLogGroups, checkOrganizationConsumers, checkServiceLimits, checkStackNames } from './zone-checks';
 
 export { LOG_RETENTION_DAYS } from './resolve-context';
@@ -23,7 +23,7 @@ export function validateManifest(raw: unknown, source?: string): LandingZone {
   };
 
   const parsed = ManifestSchema.safeParse(raw);
-  if (!parsed.success) throwProblems(parsed.error.issues.flatMap((issue) => schemaProblems(issue, raw)));
+  if (!parsed.success) throwProblems(schemaProblemsOf(parsed.error.issues, raw));
   const context = new ResolveContext(parsed.data as Manifest);
   const zone = resolveZone(context);
   throwProblems(context.problems.list);
