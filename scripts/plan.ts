@@ -36,7 +36,8 @@ async function main(): Promise<number> {
       }
     }
     const failed = results.filter((result) => !result.ok).length;
-    console.log(failed === 0 ? `All ${results.length} stacks planned offline.` : `${failed} of ${results.length} stacks failed.`);
+    const stackCount = `${results.length} stack${results.length === 1 ? '' : 's'}`;
+    console.log(failed === 0 ? `Planned ${stackCount} offline.` : `${failed} of ${stackCount} failed.`);
     return failed === 0 ? 0 : 1;
   } catch (error) {
     if (error instanceof ManifestError || error instanceof OfflineSetupError) {
