@@ -67,6 +67,9 @@ export function keyUses(service: ServiceInfo): KeyUse[] {
       const via: DecryptVia = use.kind === 'secret' ? 'secretsmanager' : 'ssm';
       uses.set(`${key.name}:${via}`, { key, via });
     }
+    // ECS reads private registry credentials through Secrets Manager too, before pulling the image.
+    const credentialsKey = container.repositoryCredentials?.kmsKey;
+    if (credentialsKey) uses.set(`${credentialsKey.name}:secretsmanager`, { key: credentialsKey, via: 'secretsmanager' });
   }
   return [...uses.values()].sort((a, b) => `${a.key.name}:${a.via}`.localeCompare(`${b.key.name}:${b.via}`));
 }
