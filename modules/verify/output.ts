@@ -17,6 +17,7 @@ import {
   formatArn,
   kmsKeyArn,
   logGroupArn,
+  parseSecretArn,
   regionBelongsToPartition,
   roleArn,
 } from '../core/arn';
@@ -104,6 +105,8 @@ export interface SecretModel {
   readonly env: ResourceEnv;
   /** ARN of the customer-managed key; undefined when the secret uses the AWS managed key. */
   readonly kmsKeyArn?: string;
+  /** True for a secret the output only names by its complete ARN (`existingArn`); its key comes from the manifest facts. */
+  readonly existing?: boolean;
   policy?: OutputPolicy;
 }
 
@@ -449,13 +452,24 @@ function readSharedResources(reader: StackReader, output: SynthesizedOutput): vo
   for (const [name, block] of Object.entries(resources.aws_secretsmanager_secret_policy ?? {})) {
     const label = reader.label('aws_secretsmanager_secret_policy', name);
     const secretArn = reader.resolve(stringField(block, 'secret_arn') ?? '', label);
-    const secret = secretsByArn.get(secretArn);
+    const secret = secretsByArn.get(secretArn) ?? existingSecret(secretArn, env, label);
     if (!secret) {
       output.findings.push({ id: 'secret-not-found', severity: 'error', source: label, message: `the secret "${secretArn}" is not created in this stack` });
       continue;
     }
+    if (secret.existing && !secretsByArn.has(secretArn)) {
+      secretsByArn.set(secretArn, secret);
+      output.secrets.push(secret);
+    }
     secret.policy = reader.policy('aws_secretsmanager_secret_policy', name, 'policy', 'secret');
   }
+}
+
+/** Models a secret that a policy names by a literal complete ARN in the stack's own account and region. */
+function existingSecret(arn: string, env: ResourceEnv, label: string): SecretModel | undefined {
+  const parsed = parseSecretArn(arn, true);
+  if ('error' in parsed || parsed.env.partition !== env.partition || parsed.env.account !== env.account || parsed.env.region !== env.region) return undefined;
+  return { label, name: parsed.name, arn, env, existing: true };
 }
 
 function readTaskDefinitions(reader: StackReader, output: SynthesizedOutput): void {

@@ -151,7 +151,10 @@ function startUpTargets(task: TaskDefinitionModel, lookup: Lookup): Target[] {
   const secretTargets = (valueFrom: string, purpose: string) => {
     const createdHere = lookup.output.secrets.find((secret) => {
       const parsed = parseSecretArn(valueFrom, false);
-      return !('error' in parsed) && parsed.env.account === secret.env.account && parsed.env.region === secret.env.region && parsed.name === secret.name;
+      if ('error' in parsed) return false;
+      // An existing secret is named by its complete ARN, so its name in valueFrom carries the suffix.
+      if (secret.existing) return secretArn(parsed) === secret.arn;
+      return parsed.env.account === secret.env.account && parsed.env.region === secret.env.region && parsed.name === secret.name;
     });
     let arn: string;
     let keyModel: KeyModel | undefined;
@@ -162,7 +165,10 @@ function startUpTargets(task: TaskDefinitionModel, lookup: Lookup): Target[] {
       name = createdHere.name;
       secretEnv = createdHere.env;
       keyModel = createdHere.kmsKeyArn ? lookup.keyByArn(createdHere.kmsKeyArn) : undefined;
-      if (!createdHere.kmsKeyArn && createdHere.env.account !== env.account) {
+      if (createdHere.existing) {
+        const keyReference = lookup.facts.externalSecretKeys.get(`${createdHere.env.account}:${createdHere.name}`);
+        keyModel = keyReference ? lookup.keyByAlias(keyReference.env, keyReference.alias) : undefined;
+      } else if (!createdHere.kmsKeyArn && createdHere.env.account !== env.account) {
         lookup.findings.push({
           id: 'secret-key-aws-managed',
           severity: 'error',
