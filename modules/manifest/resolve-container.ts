@@ -1,5 +1,5 @@
 /** Resolves one container of a service: its image, environment, secrets and settings. */
-import { ImageReference, ResourceEnv, parseImageUri, regionBelongsToPartition } from '../core/arn';
+import { ImageReference, ResourceEnv, ecrRegistryHost, parseImageUri, regionBelongsToPartition } from '../core/arn';
 import { ContainerInfo, RepositoryInfo, SecretInfo, SecretUse } from './model';
 import { ResolveContext, checkRetention } from './resolve-context';
 import { lookUpSecret, resolveSecretSource } from './resolve-secret-source';
@@ -63,7 +63,7 @@ export function resolveContainer(context: ResolveContext, serviceName: string, n
   if (image.kind === 'ecr') {
     repository = context.repositories.get(image.repository);
     if (repository && (repository.env.account !== image.account || repository.env.region !== image.region)) {
-      context.problem('image-repository-mismatch', `${path}.image`, `repository \`${image.repository}\` is declared in account ${repository.env.account} and region ${repository.env.region}, but the image host names account ${image.account} and region ${image.region}`, spec.image, `use the host ${repository.env.account}.dkr.ecr.${repository.env.region}.amazonaws.com`);
+      context.problem('image-repository-mismatch', `${path}.image`, `repository \`${image.repository}\` is declared in account ${repository.env.account} and region ${repository.env.region}, but the image host names account ${image.account} and region ${image.region}`, spec.image, `use the host ${ecrRegistryHost(repository.env)}`);
     }
     if (!repository) {
       context.warnings.push({
