@@ -131,7 +131,10 @@ class DeploymentResolver {
           'the tasks have neither a NAT route nor VPC endpoints, so pulling images from ECR, fetching secrets and parameters and writing logs time out; ECS then stops the task with `ResourceInitializationError`, the same message as a permission failure, but the cause is the network. Use `egress: nat` or `egress: endpoints` unless another path to AWS APIs exists',
       });
     }
-    if (network.egress === 'endpoints') this.checkTaskRoleEndpoints();
+    if (network.egress === 'endpoints') {
+      this.checkTaskRoleEndpoints();
+      this.checkStartUpRegions();
+    }
     if (network.egress !== 'nat') {
       for (const container of containers) {
         if (container.image.kind === 'ecr') continue;
@@ -156,6 +159,30 @@ class DeploymentResolver {
         message: `with \`egress: endpoints\` only ECR, CloudWatch Logs, Secrets Manager, SSM, KMS, ECS Exec and S3 get endpoints, so the application's calls to ${uncovered.join(', ')} time out; add their endpoints to the VPC outside this manifest or use \`egress: nat\``,
       });
     });
+  }
+
+  /** Warns about start-up calls to another region, because the endpoints created here serve only the service's region. */
+  private checkStartUpRegions(): void {
+    const { env, containers } = this.input;
+    for (const container of containers) {
+      const calls: { path: string; resource: string; region: string }[] = [];
+      if (container.image.kind === 'ecr') calls.push({ path: `${container.path}.image`, resource: `image ${container.image.uri}`, region: container.image.region });
+      if (container.repositoryCredentials) {
+        calls.push({ path: `${container.path}.repositoryCredentialsSecret`, resource: `secret ${container.repositoryCredentials.name}`, region: container.repositoryCredentials.env.region });
+      }
+      for (const use of container.secrets) {
+        const region = use.kind === 'secret' ? use.secret.env.region : parseArn(use.arn)?.region ?? env.region;
+        calls.push({ path: use.path, resource: use.kind === 'secret' ? `secret ${use.secret.name}` : `parameter ${use.name}`, region });
+      }
+      for (const call of calls) {
+        if (call.region === env.region) continue;
+        this.warn({
+          id: 'endpoint-other-region',
+          path: call.path,
+          message: `${call.resource} is in ${call.region}, but the VPC endpoints serve only ${env.region}, so with \`egress: endpoints\` the task cannot reach it and ECS stops it with \`ResourceInitializationError\`; keep it in ${env.region}, or use \`egress: nat\``,
+        });
+      }
+    }
   }
 
   private checkUpstreamHealth(): void {
