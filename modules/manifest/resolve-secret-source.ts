@@ -73,10 +73,14 @@ export function lookUpSecret(context: ResolveContext, value: string, path: strin
     description: '',
   };
   context.outsideSecrets.set(key, info);
+  // A name ending in a hyphen and six characters looks like a complete ARN, so it was read as one above.
+  const suffixNote = parsed.suffix
+    ? `. The ARN is read as complete, with name \`${parsed.name}\` and random suffix \`${parsed.suffix}\`; if the secret is named \`${parsed.name}-${parsed.suffix}\`, give its complete ARN`
+    : '';
   context.warnings.push({
     id: 'secret-not-managed',
     path,
-    message: `secret ${parsed.name} in account ${parsed.env.account} is not declared under \`secrets\`, so only the execution role's side is written; its owner must allow the read in the secret's resource policy and key policy`,
+    message: `secret ${parsed.name} in account ${parsed.env.account} is not declared under \`secrets\`, so only the execution role's side is written; its owner must allow the read in the secret's resource policy and key policy${suffixNote}`,
   });
   return info;
 }
