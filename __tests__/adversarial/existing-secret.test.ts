@@ -1,3 +1,5 @@
+import { ManifestError, ManifestProblem } from '../../modules/core/errors';
+import { validateManifest } from '../../modules/manifest/validate';
 import { factsFromManifest, verifySynthesizedOutput } from '../../modules/verify';
 import { removeSynthesized, synthManifest } from '../helpers/synth';
 
@@ -53,5 +55,20 @@ describe('verify of an existing secret', () => {
     } finally {
       removeSynthesized(result);
     }
+  });
+});
+
+describe('ARN of a declared existing secret', () => {
+  it('rejects another random suffix', () => {
+    const manifest = manifestWithExistingSecret();
+    manifest.services.web.containers.web.secrets.PARTNER_KEY = { secret: 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:partner-key-Zz99Yy' };
+    let problems: readonly ManifestProblem[] = [];
+    try {
+      validateManifest(manifest);
+    } catch (error) {
+      if (!(error instanceof ManifestError)) throw error;
+      problems = error.problems;
+    }
+    expect(problems.map((problem) => [problem.id, problem.path])).toEqual([['secret-arn-stale', 'services.web.containers.web.secrets.PARTNER_KEY.secret']]);
   });
 });

@@ -6,6 +6,7 @@ import {
   parseArn,
   parseSecretArn,
   regionBelongsToPartition,
+  secretArn,
   secretPolicyResource,
   secretValueFrom,
   ssmParameterArn,
@@ -55,6 +56,18 @@ export function lookUpSecret(context: ResolveContext, value: string, path: strin
     (secret) => secret.env.account === parsed.env.account && secret.env.region === parsed.env.region && secret.name === parsed.name && (parsed.suffix === undefined || secret.ref.suffix === undefined || secret.ref.suffix === parsed.suffix),
   );
   if (declaredMatch) return declaredMatch;
+  // Names are unique in an account and region, so another suffix means a deleted and recreated secret or a typo.
+  const sameName = [...context.secrets.values()].find((secret) => secret.env.account === parsed.env.account && secret.env.region === parsed.env.region && secret.name === parsed.name);
+  if (sameName) {
+    context.problem(
+      'secret-arn-stale',
+      path,
+      `the ARN names secret \`${parsed.name}\`, which \`secrets\` declares with another random suffix (${secretArn(sameName.ref)})`,
+      value,
+      `use \`{ secret: ${sameName.name} }\`, or correct \`secrets.${sameName.name}.existingArn\` if the secret was recreated`,
+    );
+    return undefined;
+  }
   if (!context.accountsById.has(parsed.env.account)) {
     context.problem('secret-account-unknown', path, 'the secret account must be declared under `accounts`', parsed.env.account, 'add the account to `accounts`, or declare the secret under `secrets` with `existingArn`');
     return undefined;
