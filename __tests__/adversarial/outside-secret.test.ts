@@ -21,3 +21,15 @@ describe('secret-not-managed warning', () => {
     expect(warning?.message).not.toContain('random suffix');
   });
 });
+
+describe('repository-not-managed warning', () => {
+  it('asks no policy in one account', () => {
+    const zone = validateManifest({
+      defaults: { region: 'eu-west-1' },
+      accounts: { prod: { id: '222222222222' } },
+      services: { web: { account: 'prod', containers: { web: { image: '222222222222.dkr.ecr.eu-west-1.amazonaws.com/web:1.0' } } } },
+    });
+    const warning = zone.warnings.find((candidate) => candidate.id === 'repository-not-managed');
+    expect(warning?.message).not.toContain('repository policy');
+  });
+});

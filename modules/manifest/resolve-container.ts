@@ -69,7 +69,10 @@ export function resolveContainer(context: ResolveContext, serviceName: string, n
       context.warnings.push({
         id: 'repository-not-managed',
         path: `${path}.image`,
-        message: `repository ${image.repository} in account ${image.account} is not declared under \`repositories\`, so only the execution role's side of the pull is written; its owner must allow the pull in the repository policy`,
+        message:
+          image.account === serviceEnv.account
+            ? `repository ${image.repository} in account ${image.account} is not declared under \`repositories\`; the execution role's policy alone allows the pull, because the repository is in the task's account`
+            : `repository ${image.repository} in account ${image.account} is not declared under \`repositories\`, so only the execution role's side of the pull is written; its owner must allow the pull in the repository policy`,
       });
     }
   }
