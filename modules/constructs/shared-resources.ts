@@ -47,7 +47,7 @@ export class SharedKey extends Construct {
 export interface SharedRepositoryProps {
   readonly zone: LandingZone;
   readonly repository: RepositoryInfo;
-  /** The key construct when the repository is encrypted with a key of the same stack. */
+  /** The key construct when the repository is encrypted with a key this stack creates. */
   readonly key?: SharedKey;
 }
 
@@ -58,11 +58,12 @@ export class SharedRepository extends Construct {
   constructor(scope: Construct, id: string, props: SharedRepositoryProps) {
     super(scope, id);
     const { zone, repository } = props;
+    const kmsKeyArn = props.key?.key.arn ?? repository.kmsKey?.existingArn;
     this.repository = new EcrRepository(this, 'repository', {
       name: repository.name,
       imageTagMutability: 'IMMUTABLE',
       imageScanningConfiguration: { scanOnPush: true },
-      encryptionConfiguration: [props.key ? { encryptionType: 'KMS', kmsKey: props.key.key.arn } : { encryptionType: 'AES256' }],
+      encryptionConfiguration: [kmsKeyArn ? { encryptionType: 'KMS', kmsKey: kmsKeyArn } : { encryptionType: 'AES256' }],
       tags: { 'ecs-access:repository': repository.name },
     });
     new EcrLifecyclePolicy(this, 'lifecycle', {
@@ -115,7 +116,7 @@ export class SharedSecret extends Construct {
       const created = new SecretsmanagerSecret(this, 'secret', {
         name: secret.name,
         description: secret.description,
-        kmsKeyId: props.key?.key.arn,
+        kmsKeyId: props.key?.key.arn ?? secret.kmsKey?.existingArn,
         tags: { 'ecs-access:secret': secret.name },
       });
       arn = created.arn;

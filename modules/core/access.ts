@@ -118,9 +118,10 @@ export function executionRoleStatements(service: ServiceInfo, partition: Resourc
     statements.push({
       sid: `Decrypt${sidFromName(key.name)}Via${via === 'ssm' ? 'Ssm' : 'SecretsManager'}`,
       actions: [...KMS_DECRYPT_ACTIONS],
-      resources: [kmsKeysInAccountArn(key.env)],
+      // A created key's id exists only after apply, so its alias narrows the account's keys; an existing key is named exactly.
+      resources: [key.existingArn ?? kmsKeysInAccountArn(key.env)],
       conditions: {
-        'ForAnyValue:StringEquals': { 'kms:ResourceAliases': [key.alias] },
+        ...(key.existingArn ? {} : { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': [key.alias] } }),
         StringEquals: { 'kms:ViaService': [serviceEndpoint(via, key.env.region, key.env.partition)] },
       },
     });
@@ -273,7 +274,7 @@ export function stackScopes(zone: LandingZone): StackScope[] {
     return scope;
   };
   for (const service of zone.services) scopeOf(service.account.key, service.env.region).services.push(service);
-  for (const key of zone.keys.values()) scopeOf(key.accountKey, key.env.region).keys.push(key);
+  for (const key of zone.keys.values()) if (!key.existingArn) scopeOf(key.accountKey, key.env.region).keys.push(key);
   for (const repository of zone.repositories.values()) scopeOf(repository.accountKey, repository.env.region).repositories.push(repository);
   for (const secret of zone.secrets.values()) if (secret.managed && secret.accountKey) scopeOf(secret.accountKey, secret.env.region).secrets.push(secret);
 

@@ -24,6 +24,8 @@ export interface KeyInfo {
   readonly description: string;
   readonly administrators: readonly string[];
   readonly deletionWindowDays: number;
+  /** ARN of a key that already exists; the landing zone then neither creates it nor manages its key policy. */
+  readonly existingArn?: string;
 }
 
 export type AccessMode = 'roles' | 'organization';

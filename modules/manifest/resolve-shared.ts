@@ -32,6 +32,19 @@ export function resolveKey(context: ResolveContext, name: string, key: Manifest[
     }
   });
   if (!env) return;
+  if (key.existingArn !== undefined) {
+    const arn = parseArn(key.existingArn);
+    if (!arn || arn.service !== 'kms' || !/^key\/[A-Za-z0-9-]+$/.test(arn.resource) || arn.partition !== env.partition || arn.account !== env.account || arn.region !== env.region) {
+      context.problem(
+        'kms-key-arn-invalid',
+        `${path}.existingArn`,
+        `an existing key is named by its key ARN in account ${env.account} and region ${env.region}: arn:${env.partition}:kms:${env.region}:${env.account}:key/<key id>`,
+        key.existingArn,
+        'copy the key ARN (not an alias ARN) from the KMS console, or correct the key\'s `account` and `region`',
+      );
+      return;
+    }
+  }
   context.keys.set(name, {
     name,
     env,
@@ -40,6 +53,7 @@ export function resolveKey(context: ResolveContext, name: string, key: Manifest[
     description: key.description ?? `Customer-managed key ${name}`,
     administrators: key.administrators,
     deletionWindowDays: key.deletionWindowDays,
+    existingArn: key.existingArn,
   });
 }
 

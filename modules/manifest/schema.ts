@@ -38,8 +38,12 @@ export const KmsKeySchema = z
       .default([])
       .describe('Role ARNs that may administer, but not use, the key. The account root always may.'),
     deletionWindowDays: z.number().int().min(7).max(30).default(30),
+    existingArn: z
+      .string()
+      .optional()
+      .describe("ARN of a key that already exists (`arn:<partition>:kms:<region>:<account>:key/<id>`). It is not created and its key policy is not managed, so its owner must allow the consumers. Default: the key is created."),
   })
-  .describe('A customer-managed KMS key, created in its account with rotation on.');
+  .describe('A customer-managed KMS key, created in its account with rotation on unless `existingArn` names one.');
 
 export const AccessModeSchema = z
   .enum(['roles', 'organization'])

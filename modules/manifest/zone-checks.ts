@@ -1,4 +1,5 @@
 /** Checks that need every resolved service at once, or a service with all its containers. */
+import { keyUses } from '../core/access';
 import { renderContainerDefinitions } from '../core/container-definitions';
 import { GATEWAY_CONTAINER_NAME } from './gateway';
 import { SecretInfo, ServiceInfo } from './model';
@@ -151,6 +152,29 @@ export function checkOrganizationConsumers(context: ResolveContext, services: re
         );
       }
     }
+  }
+}
+
+/**
+ * Warns once per existing key used from another account: its key policy is not managed here, so
+ * its owner must allow `kms:Decrypt` for the listed execution roles.
+ */
+export function checkExistingKeys(context: ResolveContext, services: readonly ServiceInfo[]): void {
+  const readers = new Map<string, Set<string>>();
+  for (const service of services) {
+    for (const { key, via } of keyUses(service)) {
+      if (!key.existingArn || key.env.account === service.env.account) continue;
+      const roles = readers.get(key.name) ?? new Set<string>();
+      roles.add(`${service.executionRole.arn} through ${via}`);
+      readers.set(key.name, roles);
+    }
+  }
+  for (const [name, roles] of readers) {
+    context.warnings.push({
+      id: 'key-not-managed',
+      path: `kmsKeys.${name}.existingArn`,
+      message: `the key policy of existing key ${name} is not managed here, so its owner must allow kms:Decrypt, with kms:ViaService, for ${[...roles].join(', ')}`,
+    });
   }
 }
 

@@ -11,6 +11,8 @@ export interface KeyReference {
   readonly env: ResourceEnv;
   /** `alias/<name>`. */
   readonly alias: string;
+  /** ARN of a key the output does not create (`kmsKeys.<name>.existingArn`). */
+  readonly existingArn?: string;
 }
 
 export interface VerifyFacts {
@@ -33,9 +35,9 @@ export function factsFromManifest(zone: LandingZone): VerifyFacts {
   for (const service of zone.services) {
     for (const container of service.containers) {
       for (const use of container.secrets) {
-        if (use.kind === 'parameter' && use.kmsKey) parameterKeys.set(use.arn, { env: use.kmsKey.env, alias: use.kmsKey.alias });
+        if (use.kind === 'parameter' && use.kmsKey) parameterKeys.set(use.arn, { env: use.kmsKey.env, alias: use.kmsKey.alias, existingArn: use.kmsKey.existingArn });
         if (use.kind === 'secret' && !use.secret.created && use.secret.kmsKey) {
-          externalSecretKeys.set(`${use.secret.env.account}:${use.secret.name}`, { env: use.secret.kmsKey.env, alias: use.secret.kmsKey.alias });
+          externalSecretKeys.set(`${use.secret.env.account}:${use.secret.name}`, { env: use.secret.kmsKey.env, alias: use.secret.kmsKey.alias, existingArn: use.secret.kmsKey.existingArn });
         }
       }
     }

@@ -95,6 +95,8 @@ export interface KeyModel {
   /** `alias/<name>` for every `aws_kms_alias` that targets the key. */
   readonly aliases: string[];
   readonly policy?: OutputPolicy;
+  /** True for a key named by ARN that the output does not create, so its key policy is unknown. */
+  readonly outside?: boolean;
 }
 
 export interface SecretModel {

@@ -4,7 +4,7 @@
  */
 import { ECR_AUTH_ACTIONS, ECR_PULL_ACTIONS, KMS_DECRYPT_ACTIONS, LOGS_WRITE_ACTIONS, PARAMETER_READ_ACTIONS, SECRET_READ_ACTIONS } from '../core/actions';
 import { Partition, ResourceEnv, SECRET_SUFFIX, formatArn, parseArn, parseImageUri, parseSecretArn, roleArn, secretArn, serviceEndpoint, ssmParameterArn } from '../core/arn';
-import { VerifyFacts } from './facts';
+import { KeyReference, VerifyFacts } from './facts';
 import { Finding } from './findings';
 import { KeyModel, OutputPolicy, RoleModel, SYMBOLIC_SECRET_SUFFIX, StatementJson, SynthesizedOutput, TaskDefinitionModel } from './output';
 
@@ -107,6 +107,13 @@ class Lookup {
     return this.output.keys.find((key) => key.env.account === env.account && key.env.region === env.region && key.aliases.includes(alias));
   }
 
+  /** Finds a key the manifest names: created in the output and found by alias, or an existing key outside it. */
+  keyOf(reference: KeyReference | undefined): KeyModel | undefined {
+    if (!reference) return undefined;
+    if (reference.existingArn) return this.keyByArn(reference.existingArn) ?? outsideKey(reference.existingArn);
+    return this.keyByAlias(reference.env, reference.alias);
+  }
+
   /** Finds the resource policy of a repository, secret or key in the output; `found` is false for any other resource. */
   resourcePolicyOf(arn: string): { policy?: OutputPolicy; found: boolean } {
     const repository = this.output.repositories.find((candidate) => candidate.arn === arn);
@@ -140,7 +147,8 @@ function startUpTargets(task: TaskDefinitionModel, lookup: Lookup): Target[] {
         resource: key.arn,
         resourceAccount: key.env.account,
         resourcePolicy: key.policy,
-        resourceOutside: false,
+        // A key the output does not create has a key policy verify cannot see.
+        resourceOutside: key.outside === true,
         context: { 'kms:ViaService': via, 'kms:CallerAccount': env.account, 'kms:ResourceAliases': [...key.aliases] },
         purpose,
         decrypt: { key, via },
@@ -164,10 +172,10 @@ function startUpTargets(task: TaskDefinitionModel, lookup: Lookup): Target[] {
       arn = createdHere.arn;
       name = createdHere.name;
       secretEnv = createdHere.env;
-      keyModel = createdHere.kmsKeyArn ? lookup.keyByArn(createdHere.kmsKeyArn) : undefined;
+      keyModel = createdHere.kmsKeyArn ? (lookup.keyByArn(createdHere.kmsKeyArn) ?? outsideKey(createdHere.kmsKeyArn)) : undefined;
       if (createdHere.existing) {
         const keyReference = lookup.facts.externalSecretKeys.get(`${createdHere.env.account}:${createdHere.name}`);
-        keyModel = keyReference ? lookup.keyByAlias(keyReference.env, keyReference.alias) : undefined;
+        keyModel = lookup.keyOf(keyReference);
       } else if (!createdHere.kmsKeyArn && createdHere.env.account !== env.account) {
         lookup.findings.push({
           id: 'secret-key-aws-managed',
@@ -189,7 +197,7 @@ function startUpTargets(task: TaskDefinitionModel, lookup: Lookup): Target[] {
       name = parsed.name;
       secretEnv = parsed.env;
       const keyReference = lookup.facts.externalSecretKeys.get(`${parsed.env.account}:${parsed.name}`);
-      keyModel = keyReference ? lookup.keyByAlias(keyReference.env, keyReference.alias) : undefined;
+      keyModel = lookup.keyOf(keyReference);
     }
     for (const action of SECRET_READ_ACTIONS) {
       add({
@@ -253,7 +261,7 @@ function startUpTargets(task: TaskDefinitionModel, lookup: Lookup): Target[] {
         add({ action, resource: arn, resourceAccount: accountOf(arn) ?? env.account, resourceOutside: false, context: {}, purpose });
       }
       const keyReference = lookup.facts.parameterKeys.get(arn);
-      const key = keyReference ? lookup.keyByAlias(keyReference.env, keyReference.alias) : undefined;
+      const key = lookup.keyOf(keyReference);
       if (keyReference && !key) {
         lookup.findings.push({ id: 'parameter-key-not-found', severity: 'error', source: task.label, message: `the key ${keyReference.alias} of parameter ${arn} is not created in the output` });
       }
@@ -500,6 +508,14 @@ function deriveTaskRequests(task: TaskDefinitionModel, lookup: Lookup, organizat
     requests.push(...narrowingProbes(executionRole, target, startUp, env, organizationId));
     if (PROBED_ACTIONS.has(target.action) && isSharedResource(target.resource, lookup)) requests.push(...otherPrincipalProbes(target, env, organizationId));
   }
+}
+
+/** Models a key the output does not create, from its literal ARN; references (`${...}`) to unknown keys get none. */
+function outsideKey(arn: string): KeyModel | undefined {
+  const parsed = parseArn(arn);
+  if (!parsed || parsed.service !== 'kms' || !parsed.resource.startsWith('key/')) return undefined;
+  const env: ResourceEnv = { partition: parsed.partition as ResourceEnv['partition'], region: parsed.region, account: parsed.account };
+  return { label: `outside the output: ${arn}`, arn, keyId: parsed.resource.slice('key/'.length), env, aliases: [], outside: true };
 }
 
 /** One action per shared resource is enough to show that its resource policy stops other principals. */
