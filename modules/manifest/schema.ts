@@ -68,7 +68,7 @@ export const SecretSchema = z
     existingArn: z
       .string()
       .optional()
-      .describe('Complete ARN of a secret that already exists; only its resource policy is managed. Default: the secret is created, without a value.'),
+      .describe('Complete ARN of a secret that already exists; only its resource policy is managed, and it replaces any policy the secret has. Default: the secret is created, without a value.'),
     access: AccessModeSchema.default('roles'),
     description: z.string().optional(),
   })
