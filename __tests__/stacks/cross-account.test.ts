@@ -289,6 +289,26 @@ describe('synth-time rules', () => {
     expect(problemIds(manifest)).toEqual([]);
   });
 
+  test('a task role call on another account\'s secret gets a warning', () => {
+    const manifest = threeAccounts();
+    manifest.services.api.taskRole = {
+      statements: [{ sid: 'ReadToken', actions: ['secretsmanager:GetSecretValue'], resources: ['arn:aws:secretsmanager:eu-west-1:444444444444:secret:api/token-AbCdEf'] }],
+    };
+    const zone = validateManifest(manifest);
+    expect(zone.warnings.map((warning) => [warning.id, warning.path])).toEqual([['task-role-resource-side-missing', 'services.api.taskRole.statements.0']]);
+    expect(zone.warnings[0].message).toContain('the secret api/token in account 444444444444');
+  });
+
+  test('a task role call in its own account gets no warning', () => {
+    const manifest = threeAccounts();
+    manifest.kmsKeys.local = { account: 'workload' };
+    manifest.secrets['api/local'] = { account: 'workload', kmsKey: 'local' };
+    manifest.services.api.taskRole = {
+      statements: [{ sid: 'ReadLocal', actions: ['secretsmanager:GetSecretValue'], resources: ['arn:aws:secretsmanager:eu-west-1:222222222222:secret:api/local-AbCdEf'] }],
+    };
+    expect(validateManifest(manifest).warnings).toEqual([]);
+  });
+
   test('resources outside the landing zone get a warning and the identity side only', () => {
     const manifest = threeAccounts();
     manifest.services.api.containers.app.image = `${REGISTRY}/not-declared:1.0.0`;

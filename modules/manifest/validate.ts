@@ -7,7 +7,7 @@ import { checkDerivedNames, checkKeyAliases, constructId, looseName, resolveKey,
 import { findEmptyFields } from './rules/empty-fields';
 import { Manifest, ManifestSchema } from './schema';
 import { schemaProblemsOf } from './schema-problems';
-import { checkCrossAccountEncryption, checkExistingKeys, checkLogGroups, checkOrganizationConsumers, checkServiceLimits, checkStackNames } from './zone-checks';
+import { checkCrossAccountEncryption, checkExistingKeys, checkTaskRoleCrossAccount, checkLogGroups, checkOrganizationConsumers, checkServiceLimits, checkStackNames } from './zone-checks';
 
 export { LOG_RETENTION_DAYS } from './resolve-context';
 
@@ -69,6 +69,7 @@ function resolveZone(context: ResolveContext): LandingZone {
   checkStackNames(context, services);
   checkCrossAccountEncryption(context, services);
   checkExistingKeys(context, services);
+  checkTaskRoleCrossAccount(context, services);
   checkOrganizationConsumers(context, services);
 
   return {

@@ -1,5 +1,6 @@
 /** Checks that need every resolved service at once, or a service with all its containers. */
 import { keyUses } from '../core/access';
+import { kmsKeysInAccountArn, secretArn } from '../core/arn';
 import { renderContainerDefinitions } from '../core/container-definitions';
 import { GATEWAY_CONTAINER_NAME } from './gateway';
 import { SecretInfo, ServiceInfo } from './model';
@@ -174,6 +175,35 @@ export function checkExistingKeys(context: ResolveContext, services: readonly Se
       id: 'key-not-managed',
       path: `kmsKeys.${name}.existingArn`,
       message: `the key policy of existing key ${name} is not managed here, so its owner must allow kms:Decrypt, with kms:ViaService, for ${[...roles].join(', ')}`,
+    });
+  }
+}
+
+/**
+ * Warns when a task role statement names a repository, secret or key of the landing zone in
+ * another account: resource policies here admit only execution roles, so the application's own
+ * call would be denied on the resource side.
+ */
+export function checkTaskRoleCrossAccount(context: ResolveContext, services: readonly ServiceInfo[]): void {
+  const shared: { kind: string; name: string; account: string; prefix: string }[] = [];
+  for (const repository of context.repositories.values()) shared.push({ kind: 'repository', name: repository.name, account: repository.env.account, prefix: repository.arn });
+  for (const secret of context.secrets.values()) {
+    if (secret.managed) shared.push({ kind: 'secret', name: secret.name, account: secret.env.account, prefix: secretArn({ ...secret.ref, suffix: undefined }) });
+  }
+  for (const key of context.keys.values()) {
+    if (!key.existingArn) shared.push({ kind: 'key', name: key.name, account: key.env.account, prefix: kmsKeysInAccountArn(key.env).slice(0, -1) });
+  }
+  for (const service of services) {
+    service.taskRole.statements.forEach((statement, index) => {
+      for (const resource of statement.resources) {
+        const target = shared.find((candidate) => candidate.account !== service.env.account && resource.startsWith(candidate.prefix));
+        if (!target) continue;
+        context.warnings.push({
+          id: 'task-role-resource-side-missing',
+          path: `${service.path}.taskRole.statements.${index}`,
+          message: `${resource} is the ${target.kind} ${target.name} in account ${target.account}, whose policy admits only execution roles, so the task role's call will be denied there; grant the task role in that policy outside this tool, or read the value at start-up through \`secrets\``,
+        });
+      }
     });
   }
 }
