@@ -40,8 +40,8 @@ export interface Consumer {
 /**
  * Builds the trust policy of either role: `ecs-tasks.amazonaws.com`, optionally bound to the
  * account and its ECS resources with `aws:SourceAccount` and `aws:SourceArn`.
- * NOTE: the ECS developer guide documents these keys for the task role's trust policy; for the
- * execution role they are widely used but not documented there, hence `trustConditions`.
+ * NOTE: the ECS developer guide documents these keys for the task role's trust policy only. The
+ * execution role gets them too, as is common practice, so `trustConditions` can turn them off.
  */
 export function trustPolicy(role: RoleInfo, env: ResourceEnv): PolicyDocument {
   const conditions = role.trustConditions
@@ -75,10 +75,10 @@ export function keyUses(service: ServiceInfo): KeyUse[] {
 }
 
 /**
- * Identity statements of a service's execution role, derived from its containers: the ECR login
- * token (the only `*` resource), pulls from the exact repositories, log writes to the task's own
- * groups, reads of the referenced secrets and parameters, and `kms:Decrypt` through the service
- * that uses each customer-managed key.
+ * Derives the identity statements of a service's execution role from its containers. They are
+ * the ECR login token (the only `*` resource), pulls from the exact repositories, log writes to
+ * the task's own groups, reads of the referenced secrets and parameters, and `kms:Decrypt`
+ * through the service that uses each customer-managed key.
  */
 export function executionRoleStatements(service: ServiceInfo, partition: ResourceEnv['partition']): Statement[] {
   const statements: Statement[] = [];
@@ -210,11 +210,11 @@ export function secretPolicy(zone: LandingZone, secret: SecretInfo): PolicyDocum
 }
 
 /**
- * Builds the key policy: the account root administers and delegates to IAM, named administrators
- * manage (by account root plus `aws:PrincipalArn`, like every principal here, so the policy
- * survives their roles being recreated), and each consumer account's execution roles decrypt
- * only through the service that uses the key. Same-account roles need no usage statement
- * because the root statement delegates to their identity policies.
+ * Builds the key policy. The account root administers the key and delegates to IAM. Named
+ * administrators manage it, named like every principal here by account root plus
+ * `aws:PrincipalArn`, so the policy survives their roles being recreated. Each consumer
+ * account's execution roles decrypt only through the service that uses the key. Same-account
+ * roles need no usage statement, because the root statement delegates to their identity policies.
  */
 export function keyPolicy(zone: LandingZone, key: KeyInfo): PolicyDocument {
   const partition = key.env.partition;
