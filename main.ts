@@ -32,7 +32,7 @@ function main(): void {
     console.log(`Synthesized ${count} from ${manifest} into ${result.outdir}/stacks: ${result.stacks.join(', ')}`);
   } catch (error) {
     if (error instanceof ManifestError) {
-      console.error(error.message);
+      console.error(error.withSource(manifest).message);
       console.error(`Nothing was written to ${outdir}.`);
       process.exitCode = 1;
       return;

@@ -63,4 +63,15 @@ describe('main', () => {
     expect(failed.code).toBe(1);
     expect(failed.stderr).toContain(`${manifest} changed after ${out} was synthesized from it`);
   });
+
+  test('names the manifest when a policy is too large', async () => {
+    const statements = Array.from({ length: 400 }, (_, index) => `        - { sid: Read${index}, actions: [s3:GetObject], resources: ["arn:aws:s3:::bucket-${index}/${'k'.repeat(200)}/*"] }`);
+    const manifest = join(scratch, 'too-large.yaml');
+    writeFileSync(manifest, `${ONE_ACCOUNT}    taskRole:\n      statements:\n${statements.join('\n')}\n`);
+    const failed = await run(tsx, [join(root, 'main.ts')], { cwd: scratch, env: env({ ECS_ACCESS_MANIFEST: manifest, CDKTF_OUTDIR: join(scratch, 'too-large.out') }) }).catch((error) => error);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toContain(`Invalid manifest ${manifest}: 1 problem`);
+    expect(failed.stderr).toContain('[policy-too-large] services.pay.taskRole');
+    expect(existsSync(join(scratch, 'too-large.out'))).toBe(false);
+  });
 });

@@ -29,12 +29,20 @@ function renderValue(value: unknown): string {
 /** Thrown when a manifest breaks one or more rules; carries every problem found, not only the first. */
 export class ManifestError extends Error {
   readonly problems: readonly ManifestProblem[];
+  /** The manifest file, when known. */
+  readonly source?: string;
 
   constructor(problems: readonly ManifestProblem[], source?: string) {
     const header = `Invalid manifest${source ? ` ${source}` : ''}: ${problems.length} problem${problems.length === 1 ? '' : 's'}`;
     super([header, ...problems.map((p) => `  - ${formatProblem(p)}`)].join('\n'));
     this.name = 'ManifestError';
     this.problems = problems;
+    this.source = source;
+  }
+
+  /** Returns this error naming `source`, for errors raised where the file name is not known. */
+  withSource(source: string): ManifestError {
+    return this.source === undefined ? new ManifestError(this.problems, source) : this;
   }
 }
 

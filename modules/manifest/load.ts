@@ -4,8 +4,8 @@ import { ManifestError, ManifestProblem } from '../core/errors';
 import { LandingZone } from './model';
 import { validateManifest } from './validate';
 
-/** Parses manifest text as YAML (a superset of JSON), rejecting duplicate keys. */
-export function parseManifestText(text: string, source = 'manifest'): unknown {
+/** Parses manifest text as YAML (a superset of JSON), rejecting duplicate keys; `source` names the file in messages. */
+export function parseManifestText(text: string, source?: string): unknown {
   // Without prettyErrors the parser leaves positions as offsets; the line counter turns them into lines.
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { uniqueKeys: true, prettyErrors: false, lineCounter });
@@ -44,7 +44,7 @@ export function parseManifestText(text: string, source = 'manifest'): unknown {
     // toJS resolves aliases only now: an alias before its anchor, or too many aliases, throws a ReferenceError.
     if (!(error instanceof ReferenceError)) throw error;
     throw new ManifestError(
-      [{ id: 'yaml-alias-invalid', path: source, rule: 'an alias (`*name`) must follow its anchor (`&name`), and aliases must not expand without bound', received: error.message, fix: 'define the anchor before the alias, or write the value out' }],
+      [{ id: 'yaml-alias-invalid', path: source ?? '(manifest)', rule: 'an alias (`*name`) must follow its anchor (`&name`), and aliases must not expand without bound', received: error.message, fix: 'define the anchor before the alias, or write the value out' }],
       source,
     );
   }
