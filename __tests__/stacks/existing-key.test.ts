@@ -81,4 +81,23 @@ describe('existing KMS key', () => {
     manifest.kmsKeys.vault.existingArn = KEY_ARN.replace('444444444444', '555555555555');
     expect(() => validateManifest(manifest)).toThrow('in account 444444444444 and region eu-west-1');
   });
+
+  test('a secret given by ARN can name its key', () => {
+    const manifest = existingKey();
+    manifest.services.api.containers.app.secrets.LEGACY = { secret: 'arn:aws:secretsmanager:eu-west-1:444444444444:secret:legacy/token-AbCdEf', kmsKey: 'vault' };
+    const result = synthManifest(manifest);
+    try {
+      const policy = policyOf(findResource(result.stacks['workload-eu-west-1'], 'aws_iam_role_policy', (r) => r.name === 'api-execution-policy'));
+      expect(statementBySid(policy, 'ReadSecrets').Resource).toContain('arn:aws:secretsmanager:eu-west-1:444444444444:secret:legacy/token-AbCdEf');
+      expect(statementBySid(policy, 'DecryptVaultViaSecretsManager').Resource).toEqual([KEY_ARN]);
+    } finally {
+      removeSynthesized(result);
+    }
+  });
+
+  test('a declared secret names its key in secrets', () => {
+    const manifest = existingKey();
+    manifest.services.api.containers.app.secrets.TOKEN.kmsKey = 'vault';
+    expect(() => validateManifest(manifest)).toThrow('[secret-key-misplaced] services.api.containers.app.secrets.TOKEN.kmsKey');
+  });
 });

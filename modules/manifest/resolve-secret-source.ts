@@ -98,13 +98,34 @@ export function lookUpSecret(context: ResolveContext, value: string, path: strin
   return info;
 }
 
+/** Records the key a container names for a secret given by ARN; a declared secret names its key under `secrets`. */
+function withSourceKey(context: ResolveContext, secret: SecretInfo, keyName: string, path: string): SecretInfo | undefined {
+  if (secret.managed) {
+    context.problem('secret-key-misplaced', path, `secret \`${secret.name}\` is declared under \`secrets\`, which names its key`, keyName, `remove this field and set \`secrets.${secret.name}.kmsKey\``);
+    return undefined;
+  }
+  const key = keyFor(context, keyName, path, secret.env, false);
+  if (!key) return undefined;
+  if (secret.kmsKey && secret.kmsKey !== key) {
+    context.problem('secret-key-conflict', path, `another reference to this secret names key \`${secret.kmsKey.name}\``, keyName, 'name the same key in every reference to the secret');
+    return undefined;
+  }
+  const updated: SecretInfo = { ...secret, kmsKey: key };
+  context.outsideSecrets.set(`${secret.env.account}:${secret.env.region}:${secret.name}`, updated);
+  return updated;
+}
+
 export function resolveSecretSource(context: ResolveContext, variable: string, source: SecretSource, path: string, serviceEnv: ResourceEnv): SecretUse | undefined {
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(variable)) {
     context.problem('variable-name-invalid', path, 'an environment variable name has letters, digits and `_`, and does not start with a digit', variable, 'rename the variable');
   }
   if ('secret' in source) {
-    const secret = lookUpSecret(context, source.secret, `${path}.secret`);
+    let secret = lookUpSecret(context, source.secret, `${path}.secret`);
     if (!secret) return undefined;
+    if (source.kmsKey !== undefined) {
+      secret = withSourceKey(context, secret, source.kmsKey, `${path}.kmsKey`);
+      if (!secret) return undefined;
+    }
     if (source.versionStage && source.versionId) {
       context.problem('secret-version-conflict', path, 'give either `versionStage` or `versionId`, not both', source, 'remove one of them');
       return undefined;

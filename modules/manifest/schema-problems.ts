@@ -112,7 +112,7 @@ function schemaProblem(issue: z.core.$ZodIssue, raw: unknown, path: string): Man
       return {
         id: 'secret-source-invalid',
         path,
-        rule: 'a secret source is either `{ secret, jsonKey?, versionStage?, versionId? }` or `{ parameter, kmsKey? }`',
+        rule: 'a secret source is either `{ secret, jsonKey?, versionStage?, versionId?, kmsKey? }` or `{ parameter, kmsKey? }`',
         received,
         fix: 'use `secret:` for Secrets Manager or `parameter:` for SSM Parameter Store',
       };

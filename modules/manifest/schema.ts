@@ -80,6 +80,10 @@ export const SecretSourceSchema = z.union([
     jsonKey: z.string().optional(),
     versionStage: z.string().optional(),
     versionId: z.string().optional(),
+    kmsKey: z
+      .string()
+      .optional()
+      .describe('Key name from `kmsKeys` that encrypts a secret given by ARN, so the execution role may decrypt it. A secret under `secrets` names its key there.'),
   }),
   z.strictObject({
     parameter: z.string().describe('SSM parameter name, in the account and region of the service, or its ARN.'),
