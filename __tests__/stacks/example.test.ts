@@ -84,17 +84,19 @@ describe('execution role', () => {
     expect(groups).toEqual(expect.arrayContaining([['/ecs/my-app1/app', 30], ['/ecs/my-app1/gateway', 30]]));
   });
 
-  test('trust is ecs-tasks bound to the account and its ECS resources', () => {
+  test('trust is ecs-tasks without source conditions by default', () => {
     const role = findResource(prod(), 'aws_iam_role', (r) => r.name === 'my-app1-execution');
     expect(JSON.parse(role.assume_role_policy).Statement).toEqual([
-      {
-        Sid: 'AssumedByEcsTasks',
-        Effect: 'Allow',
-        Principal: { Service: ['ecs-tasks.amazonaws.com'] },
-        Action: ['sts:AssumeRole'],
-        Condition: { ArnLike: { 'aws:SourceArn': ['arn:aws:ecs:eu-west-1:222222222222:*'] }, StringEquals: { 'aws:SourceAccount': ['222222222222'] } },
-      },
+      { Sid: 'AssumedByEcsTasks', Effect: 'Allow', Principal: { Service: ['ecs-tasks.amazonaws.com'] }, Action: ['sts:AssumeRole'] },
     ]);
+  });
+
+  test('task role trust is bound to the account and its ECS resources', () => {
+    const role = findResource(prod(), 'aws_iam_role', (r) => r.name === 'my-app1-task');
+    expect(JSON.parse(role.assume_role_policy).Statement[0].Condition).toEqual({
+      ArnLike: { 'aws:SourceArn': ['arn:aws:ecs:eu-west-1:222222222222:*'] },
+      StringEquals: { 'aws:SourceAccount': ['222222222222'] },
+    });
   });
 
   test('has no AWS managed policy unless asked', () => {
@@ -143,19 +145,20 @@ describe('role options', () => {
       attachManagedPolicy: true,
       path: '/ecs/',
       permissionsBoundaryArn: 'arn:aws:iam::222222222222:policy/boundary',
-      trustConditions: false,
+      trustConditions: true,
     };
+    manifest.services['my-app1'].taskRole.trustConditions = false;
     const result = synthManifest(manifest);
     try {
       const stack = result.stacks['prod-eu-west-1'];
       const role = findResource(stack, 'aws_iam_role', (r) => r.name === 'my-app1-execution');
       expect(role.path).toBe('/ecs/');
       expect(role.permissions_boundary).toBe('arn:aws:iam::222222222222:policy/boundary');
-      expect(JSON.parse(role.assume_role_policy).Statement[0]).not.toHaveProperty('Condition');
+      expect(JSON.parse(role.assume_role_policy).Statement[0].Condition.StringEquals).toEqual({ 'aws:SourceAccount': ['222222222222'] });
       const attachments = Object.values(resources(stack, 'aws_iam_role_policy_attachment')).map((a: any) => a.policy_arn);
       expect(attachments).toEqual(['arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy']);
       const taskRole = findResource(stack, 'aws_iam_role', (r) => r.name === 'my-app1-task');
-      expect(JSON.parse(taskRole.assume_role_policy).Statement[0]).toHaveProperty('Condition');
+      expect(JSON.parse(taskRole.assume_role_policy).Statement[0]).not.toHaveProperty('Condition');
     } finally {
       removeSynthesized(result);
     }

@@ -40,8 +40,8 @@ export interface Consumer {
 /**
  * Builds the trust policy of either role: `ecs-tasks.amazonaws.com`, optionally bound to the
  * account and its ECS resources with `aws:SourceAccount` and `aws:SourceArn`.
- * NOTE: the ECS developer guide documents these keys for the task role's trust policy only. The
- * execution role gets them too, as is common practice, so `trustConditions` can turn them off.
+ * The ECS developer guide documents these keys for the task role's trust policy only, so the
+ * manifest turns them on by default for the task role and off for the execution role.
  */
 export function trustPolicy(role: RoleInfo, env: ResourceEnv): PolicyDocument {
   const conditions = role.trustConditions

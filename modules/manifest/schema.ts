@@ -141,7 +141,7 @@ export const RoleOptionsSchema = z.strictObject({
   trustConditions: z
     .boolean()
     .default(true)
-    .describe('Add `aws:SourceAccount` and `aws:SourceArn` to the trust policy against the confused-deputy problem.'),
+    .describe('Add `aws:SourceAccount` and `aws:SourceArn` to the trust policy against the confused-deputy problem. Default: on.'),
   trustedServices: z.array(z.string()).optional().describe('Only `ecs-tasks.amazonaws.com` is accepted; present so a wrong value gets a clear error.'),
 });
 
@@ -239,6 +239,12 @@ export const ServiceSchema = z
     desiredCount: z.number().int().min(0).default(2).describe('Tasks started at first deployment; autoscaling adjusts it afterwards.'),
     autoscaling: AutoscalingSchema.prefault({}),
     executionRole: RoleOptionsSchema.extend({
+      trustConditions: z
+        .boolean()
+        .default(false)
+        .describe(
+          'Add `aws:SourceAccount` and `aws:SourceArn` to the trust policy. Default: off, because the ECS developer guide documents these keys for the task role only, and a condition ECS does not supply would stop every task from starting.',
+        ),
       attachManagedPolicy: z
         .boolean()
         .default(false)
