@@ -1,20 +1,9 @@
-import { ManifestError, ManifestProblem } from '../../modules/core/errors';
-import { validateManifest } from '../../modules/manifest/validate';
-import { Synthesized, findResource, policyOf, removeSynthesized, statementBySid, synthManifest } from '../helpers/synth';
+import { Synthesized, findResource, manifestProblems, policyOf, removeSynthesized, statementBySid, synthManifest } from '../helpers/synth';
 
-function problemsOf(manifest: unknown): readonly ManifestProblem[] {
-  try {
-    validateManifest(manifest);
-    return [];
-  } catch (error) {
-    if (error instanceof ManifestError) return error.problems;
-    throw error;
-  }
-}
 
 describe('aws-cn manifest problems', () => {
   it('suggest the China ECR host', () => {
-    const problems = problemsOf({
+    const problems = manifestProblems({
       partition: 'aws-cn',
       defaults: { region: 'cn-north-1' },
       accounts: { shared: { id: '111111111111' }, prod: { id: '222222222222' } },

@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { ManifestError, ManifestProblem } from '../../modules/core/errors';
 import { parseManifestText } from '../../modules/manifest/load';
 import { LandingZone } from '../../modules/manifest/model';
 import { validateManifest } from '../../modules/manifest/validate';
@@ -59,4 +60,15 @@ export function statementBySid(policy: { Statement: any[] }, sid: string): any {
   const statement = policy.Statement.find((candidate) => candidate.Sid === sid);
   if (!statement) throw new Error(`no statement ${sid} in ${JSON.stringify(policy)}`);
   return statement;
+}
+
+/** Returns every problem `validateManifest` reports for a manifest, or none when it is valid. */
+export function manifestProblems(manifest: unknown): readonly ManifestProblem[] {
+  try {
+    validateManifest(manifest);
+  } catch (error) {
+    if (error instanceof ManifestError) return error.problems;
+    throw error;
+  }
+  return [];
 }

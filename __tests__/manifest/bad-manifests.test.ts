@@ -1,7 +1,8 @@
-import { ManifestError, ManifestProblem, formatProblem } from '../../modules/core/errors';
+import { ManifestError, formatProblem } from '../../modules/core/errors';
 import { parseManifestText } from '../../modules/manifest/load';
 import { validateManifest } from '../../modules/manifest/validate';
 import { JsonObject, REMOVE, editedExample, exampleText, getPath, loadExample, renameKey, setPath } from '../fixtures/manifests/example';
+import { manifestProblems } from '../helpers/synth';
 
 /**
  * One row per bad manifest: a small edit of the bundled example, the rule id and field path it
@@ -311,19 +312,10 @@ const CORPUS: readonly BadManifest[] = [
   { name: 'port out of range', edit: set(`${APP}.port`, 70000), id: 'field-range', path: `${APP}.port`, fragment: '(got: 70000)' },
 ];
 
-function problemsOf(manifest: unknown): readonly ManifestProblem[] {
-  try {
-    validateManifest(manifest);
-  } catch (error) {
-    if (error instanceof ManifestError) return error.problems;
-    throw error;
-  }
-  return [];
-}
 
 describe('bad manifest corpus', () => {
   test('example is valid', () => {
-    expect(problemsOf(loadExample())).toEqual([]);
+    expect(manifestProblems(loadExample())).toEqual([]);
   });
 
   test('corpus has forty cases or more', () => {
@@ -333,7 +325,7 @@ describe('bad manifest corpus', () => {
   test.each(CORPUS.map((row) => [row.name, row] as const))('%s', (_name, row) => {
     const manifest = loadExample();
     row.edit(manifest);
-    const problems = problemsOf(manifest);
+    const problems = manifestProblems(manifest);
     const match = problems.find((problem) => problem.id === row.id && problem.path === row.path);
     if (!match) throw new Error(`expected [${row.id}] at ${row.path}, got:\n${problems.map(formatProblem).join('\n') || '(no problems)'}`);
     const message = formatProblem(match);
@@ -381,20 +373,20 @@ describe('YAML-level problems', () => {
 describe('accepted edge cases', () => {
   test('wildcard with opt-in accepted', () => {
     const manifest = editedExample({ [`${STATEMENT}.actions`]: ['s3:Get*'], [`${STATEMENT}.resources`]: ['arn:aws:s3:::*'], [`${STATEMENT}.allowWildcard`]: true });
-    expect(problemsOf(manifest)).toEqual([]);
+    expect(manifestProblems(manifest)).toEqual([]);
   });
 
   test('wildcard below a bucket accepted', () => {
     expect(getPath(loadExample(), `${STATEMENT}.resources.0`)).toBe('arn:aws:s3:::my-app1-uploads-222222222222/*');
-    expect(problemsOf(loadExample())).toEqual([]);
+    expect(manifestProblems(loadExample())).toEqual([]);
   });
 
   test.each(['PASSWORD_MIN_LENGTH', 'TOKEN_TTL_SECONDS', 'SECRET_ARN', 'API_KEY_HEADER', 'DB_USER', 'KEYCLOAK_URL'])('metadata variable %s accepted', (variable) => {
-    expect(problemsOf(editedExample({ [`${APP}.environment.${variable}`]: '12' }))).toEqual([]);
+    expect(manifestProblems(editedExample({ [`${APP}.environment.${variable}`]: '12' }))).toEqual([]);
   });
 
   test('empty environment value accepted', () => {
-    expect(problemsOf(editedExample({ [`${APP}.environment.EXTRA_ARGS`]: '' }))).toEqual([]);
+    expect(manifestProblems(editedExample({ [`${APP}.environment.EXTRA_ARGS`]: '' }))).toEqual([]);
   });
 
   test('secret ARN finds declared secret', () => {

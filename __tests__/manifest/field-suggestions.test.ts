@@ -1,17 +1,6 @@
-import { ManifestError } from '../../modules/core/errors';
 import { fieldsAt } from '../../modules/manifest/schema-problems';
-import { validateManifest } from '../../modules/manifest/validate';
-import { exampleManifest } from '../helpers/synth';
+import { exampleManifest, manifestProblems } from '../helpers/synth';
 
-function problems(manifest: unknown) {
-  try {
-    validateManifest(manifest);
-  } catch (error) {
-    if (error instanceof ManifestError) return error.problems;
-    throw error;
-  }
-  return [];
-}
 
 describe('field suggestions', () => {
   test('lists the fields of a service', () => {
@@ -26,7 +15,7 @@ describe('field suggestions', () => {
     const manifest = exampleManifest();
     manifest.services['my-app1'].contianers = manifest.services['my-app1'].containers;
     delete manifest.services['my-app1'].containers;
-    const found = problems(manifest);
+    const found = manifestProblems(manifest);
     expect(found.map((problem) => [problem.id, problem.path])).toEqual([['field-unknown', 'services.my-app1.contianers']]);
     expect(found[0].fix).toBe('did you mean `containers`? Otherwise remove the field');
   });
@@ -34,12 +23,12 @@ describe('field suggestions', () => {
   test('a misspelt optional field gets a suggestion', () => {
     const manifest = exampleManifest();
     manifest.accounts.prod.stateBukcet = manifest.accounts.prod.stateBucket;
-    expect(problems(manifest)[0].fix).toContain('did you mean `stateBucket`?');
+    expect(manifestProblems(manifest)[0].fix).toContain('did you mean `stateBucket`?');
   });
 
   test('an unrelated field gets no suggestion', () => {
     const manifest = exampleManifest();
     manifest.accounts.prod.costCentre = 'finance';
-    expect(problems(manifest)[0].fix).toBe('remove the field or check its spelling against schema/manifest.schema.json');
+    expect(manifestProblems(manifest)[0].fix).toBe('remove the field or check its spelling against schema/manifest.schema.json');
   });
 });

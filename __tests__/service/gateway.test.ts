@@ -1,8 +1,7 @@
-import { ManifestError, ManifestProblem } from '../../modules/core/errors';
 import { GATEWAY_PRESETS } from '../../modules/manifest/gateway';
 import { ServiceInfo } from '../../modules/manifest/model';
 import { validateManifest } from '../../modules/manifest/validate';
-import { exampleManifest } from '../helpers/synth';
+import { exampleManifest, manifestProblems } from '../helpers/synth';
 
 const SERVICE = 'my-app1-staging';
 const GATEWAY_PATH = `services.${SERVICE}.gateway`;
@@ -22,15 +21,6 @@ function gatewayOf(manifest: unknown) {
   return service(manifest).containers.find((container) => container.isGateway)!;
 }
 
-function problemsOf(manifest: unknown): ManifestProblem[] {
-  try {
-    validateManifest(manifest);
-  } catch (error) {
-    if (error instanceof ManifestError) return [...error.problems];
-    throw error;
-  }
-  throw new Error('expected a ManifestError, but the manifest is valid');
-}
 
 const environment = (container: ReturnType<typeof gatewayOf>) => container.spec.environment;
 
@@ -42,7 +32,7 @@ describe('apipark preset', () => {
   test('missing secret names field and fix', () => {
     const manifest = exampleManifest();
     delete manifest.services[SERVICE].gateway.secrets.MYSQL_PWD;
-    const problem = problemsOf(manifest).find((candidate) => candidate.id === 'gateway-secret-missing');
+    const problem = manifestProblems(manifest).find((candidate) => candidate.id === 'gateway-secret-missing');
     expect(problem).toMatchObject({ path: `${GATEWAY_PATH}.secrets.MYSQL_PWD` });
     expect(problem!.fix).toContain('MYSQL_PWD: { secret: <name from secrets> }');
   });
@@ -50,7 +40,7 @@ describe('apipark preset', () => {
   test('missing datastore address is rejected', () => {
     const manifest = exampleManifest();
     delete manifest.services[SERVICE].gateway.environment.REDIS_ADDR;
-    expect(problemsOf(manifest)).toContainEqual(expect.objectContaining({ id: 'gateway-environment-missing', path: `${GATEWAY_PATH}.environment.REDIS_ADDR` }));
+    expect(manifestProblems(manifest)).toContainEqual(expect.objectContaining({ id: 'gateway-environment-missing', path: `${GATEWAY_PATH}.environment.REDIS_ADDR` }));
   });
 
   test('credentials become secrets, not environment', () => {
@@ -101,7 +91,7 @@ describe('kong preset', () => {
 
 describe('custom preset', () => {
   test('needs image and port', () => {
-    const problems = problemsOf(withGateway({ preset: 'custom' }));
+    const problems = manifestProblems(withGateway({ preset: 'custom' }));
     expect(problems).toContainEqual(expect.objectContaining({ id: 'gateway-image-missing', path: `${GATEWAY_PATH}.image` }));
     expect(problems).toContainEqual(expect.objectContaining({ id: 'gateway-port-missing', path: `${GATEWAY_PATH}.port` }));
   });
@@ -120,7 +110,7 @@ describe('gateway upstream', () => {
   test('two ported containers need a choice', () => {
     const manifest = withGateway({ preset: 'kong' });
     manifest.services[SERVICE].containers.metrics = { image: 'public.ecr.aws/docker/library/busybox:1.37', port: 9100 };
-    expect(problemsOf(manifest)).toContainEqual(expect.objectContaining({ id: 'gateway-upstream-missing', path: `${GATEWAY_PATH}.upstreamContainer` }));
+    expect(manifestProblems(manifest)).toContainEqual(expect.objectContaining({ id: 'gateway-upstream-missing', path: `${GATEWAY_PATH}.upstreamContainer` }));
   });
 
   test('upstreamContainer picks the container', () => {

@@ -1,7 +1,6 @@
 import { executionRoleStatements } from '../../modules/core/access';
-import { ManifestError, ManifestProblem } from '../../modules/core/errors';
 import { validateManifest } from '../../modules/manifest/validate';
-import { exampleManifest, findResource, policyOf, removeSynthesized, resources, StackJson, Synthesized, synthManifest } from '../helpers/synth';
+import { exampleManifest, findResource, manifestProblems, policyOf, removeSynthesized, resources, StackJson, Synthesized, synthManifest } from '../helpers/synth';
 
 let example: Synthesized;
 beforeAll(() => {
@@ -13,15 +12,6 @@ const prod = () => example.stacks['prod-eu-west-1'];
 const EXECUTION_ROLE = 'arn:aws:iam::222222222222:role/my-app1-execution';
 const endpoint = (stack: StackJson, service: string) => findResource(stack, 'aws_vpc_endpoint', (r) => r.service_name === `com.amazonaws.eu-west-1.${service}`);
 
-function problemsOf(manifest: unknown): ManifestProblem[] {
-  try {
-    validateManifest(manifest);
-  } catch (error) {
-    if (error instanceof ManifestError) return [...error.problems];
-    throw error;
-  }
-  throw new Error('expected a ManifestError, but the manifest is valid');
-}
 
 describe('VPC endpoints', () => {
   test('egress endpoints creates all seven', () => {
@@ -151,14 +141,14 @@ describe('network validation', () => {
   test('endpoints need route tables', () => {
     const manifest = exampleManifest();
     manifest.services['my-app1'].network.routeTableIds = [];
-    expect(problemsOf(manifest)).toContainEqual(expect.objectContaining({ id: 'route-tables-missing', path: 'services.my-app1.network.routeTableIds' }));
+    expect(manifestProblems(manifest)).toContainEqual(expect.objectContaining({ id: 'route-tables-missing', path: 'services.my-app1.network.routeTableIds' }));
   });
 
   test('malformed ids are rejected', () => {
     const manifest = exampleManifest();
     manifest.services['my-app1'].network.vpcId = 'vpc-123';
     manifest.services['my-app1'].network.subnetIds = ['subnet-0a1b2c3d4e5f60711', 'sn-1'];
-    const problems = problemsOf(manifest);
+    const problems = manifestProblems(manifest);
     expect(problems).toContainEqual(expect.objectContaining({ id: 'vpc-id-invalid', path: 'services.my-app1.network.vpcId' }));
     expect(problems).toContainEqual(expect.objectContaining({ id: 'subnet-id-invalid', path: 'services.my-app1.network.subnetIds.1' }));
   });
@@ -166,7 +156,7 @@ describe('network validation', () => {
   test('certificate from another region rejected', () => {
     const manifest = exampleManifest();
     manifest.services['my-app1'].loadBalancer.certificateArn = 'arn:aws:acm:us-east-1:222222222222:certificate/4f1c2d3e-5a6b-4c7d-8e9f-0a1b2c3d4e5f';
-    const problem = problemsOf(manifest).find((candidate) => candidate.id === 'certificate-location');
+    const problem = manifestProblems(manifest).find((candidate) => candidate.id === 'certificate-location');
     expect(problem?.path).toBe('services.my-app1.loadBalancer.certificateArn');
     expect(problem?.fix).toContain('eu-west-1');
   });
@@ -174,24 +164,24 @@ describe('network validation', () => {
   test('load balancer needs a network', () => {
     const manifest = exampleManifest();
     delete manifest.services['my-app1'].network;
-    expect(problemsOf(manifest)).toContainEqual(expect.objectContaining({ id: 'load-balancer-needs-network', path: 'services.my-app1.loadBalancer' }));
+    expect(manifestProblems(manifest)).toContainEqual(expect.objectContaining({ id: 'load-balancer-needs-network', path: 'services.my-app1.loadBalancer' }));
   });
 
   test('egress rule needs one destination', () => {
     const manifest = exampleManifest();
     manifest.services['my-app1'].network.egressRules = [{ description: 'both', port: 5432, cidr: '10.0.0.0/16', prefixListId: 'pl-0a1b2c3d' }];
-    expect(problemsOf(manifest)).toContainEqual(expect.objectContaining({ id: 'egress-rule-destination', path: 'services.my-app1.network.egressRules.0' }));
+    expect(manifestProblems(manifest)).toContainEqual(expect.objectContaining({ id: 'egress-rule-destination', path: 'services.my-app1.network.egressRules.0' }));
   });
 
   test('bad CIDR is rejected', () => {
     const manifest = exampleManifest();
     manifest.services['my-app1'].loadBalancer.allowedCidrs = ['10.0.0.0/33'];
-    expect(problemsOf(manifest)).toContainEqual(expect.objectContaining({ id: 'cidr-invalid', path: 'services.my-app1.loadBalancer.allowedCidrs.0' }));
+    expect(manifestProblems(manifest)).toContainEqual(expect.objectContaining({ id: 'cidr-invalid', path: 'services.my-app1.loadBalancer.allowedCidrs.0' }));
   });
 
   test('desired count outside autoscaling range', () => {
     const manifest = exampleManifest();
     manifest.services['my-app1'].desiredCount = 20;
-    expect(problemsOf(manifest)).toContainEqual(expect.objectContaining({ id: 'autoscaling-range-invalid', path: 'services.my-app1.desiredCount' }));
+    expect(manifestProblems(manifest)).toContainEqual(expect.objectContaining({ id: 'autoscaling-range-invalid', path: 'services.my-app1.desiredCount' }));
   });
 });
