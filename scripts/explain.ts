@@ -5,8 +5,9 @@
  * record or `aws` CLI error output, against the synthesized output in DIR (default `cdktf.out`).
  * A message of `-` is read from standard input. Exits 0 after printing, 2 on invalid arguments.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { ManifestError } from '../modules/core/errors';
+import { outputFolderExists, parseOrReport } from './cli';
 import { explain, formatExplanation } from '../modules/explain';
 
 const USAGE = `usage: npm run explain -- "<message>" [DIR] [--service NAME] [--manifest FILE | --no-manifest] [--format text|json]
@@ -56,19 +57,8 @@ function parseArguments(argv: string[]): Arguments {
 }
 
 async function main(): Promise<void> {
-  let args: Arguments;
-  try {
-    args = parseArguments(process.argv.slice(2));
-  } catch (error) {
-    console.error(`${(error as Error).message}\n${USAGE}`);
-    process.exitCode = 2;
-    return;
-  }
-  if (!existsSync(args.dir)) {
-    console.error(`output folder ${args.dir} not found; run \`npm run synth\` first or pass the folder after the message`);
-    process.exitCode = 2;
-    return;
-  }
+  const args = parseOrReport(parseArguments, USAGE);
+  if (!args || !outputFolderExists(args.dir, 'after the message')) return;
   try {
     const explanation = await explain(args.message!, args.dir, { manifest: args.manifest, service: args.service });
     console.log(formatExplanation(explanation, args.format));

@@ -7,8 +7,8 @@
  * would read now. `--organization-id` overrides the manifest's. Exits 1 when a request misses its
  * expectation or lint finds an error, 2 on invalid arguments.
  */
-import { existsSync } from 'node:fs';
 import { ManifestError } from '../modules/core/errors';
+import { outputFolderExists, parseOrReport } from './cli';
 import { loadManifest } from '../modules/manifest/load';
 import { ManifestChoice, manifestOfOutput } from '../modules/manifest/source';
 import { factsFromManifest, formatReport, ReportFormat, verifySynthesizedOutput, VerifyFacts } from '../modules/verify';
@@ -63,19 +63,8 @@ function loadFacts(args: Arguments, manifest: ManifestChoice | undefined): Verif
 }
 
 async function main(): Promise<void> {
-  let args: Arguments;
-  try {
-    args = parseArguments(process.argv.slice(2));
-  } catch (error) {
-    console.error(`${(error as Error).message}\n${USAGE}`);
-    process.exitCode = 2;
-    return;
-  }
-  if (!existsSync(args.dir)) {
-    console.error(`output folder ${args.dir} not found; run \`npm run synth\` first or pass the folder as the first argument`);
-    process.exitCode = 2;
-    return;
-  }
+  const args = parseOrReport(parseArguments, USAGE);
+  if (!args || !outputFolderExists(args.dir, 'as the first argument')) return;
   let facts: VerifyFacts;
   const manifest = args.useManifest ? manifestOfOutput(args.dir, args.manifest) : undefined;
   if (manifest?.changedSinceSynth) {
