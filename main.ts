@@ -23,7 +23,7 @@ function main(): void {
     const zone = loadManifest(manifest);
     const result = synthesize(zone, outdir, { manifest, sha256: sha256(readFileSync(manifest, 'utf8')) });
     // The cdktf CLI lists the stack folders before running the app and deletes those the app no
-    // longer writes, failing on any that are gone; leave empty ones for it to delete.
+    // longer writes. It fails on a folder that is already gone, so empty ones are left for it.
     if (process.env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS) {
       for (const stack of before.filter((name) => !result.stacks.includes(name))) mkdirSync(join(result.outdir, 'stacks', stack), { recursive: true });
     }

@@ -15,7 +15,7 @@ export interface AccountStackProps {
 }
 
 /**
- * Everything one account holds in one region: its shared keys, repositories and secrets with
+ * Everything one account has in one region: its shared keys, repositories and secrets with
  * their resource policies, and its ECS services. Each stack has its own provider and backend,
  * so no stack reads another's state.
  */

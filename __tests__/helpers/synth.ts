@@ -9,7 +9,7 @@ import { synthesize } from '../../stacks/app';
 
 export const EXAMPLE_MANIFEST = resolve(__dirname, '../../examples/landing-zone.yaml');
 
-/** The bundled example as a plain object, fresh on every call so tests can change it. */
+/** Returns the bundled example as a plain object, fresh on every call so tests can change it. */
 export function exampleManifest(): any {
   return parseManifestText(readFileSync(EXAMPLE_MANIFEST, 'utf8'));
 }
@@ -39,12 +39,12 @@ export function removeSynthesized(result: Synthesized): void {
   rmSync(resolve(result.dir, '..'), { recursive: true, force: true });
 }
 
-/** All resources of one type in a stack, by logical id. */
+/** Returns all resources of one type in a stack, by logical id. */
 export function resources(stack: StackJson, type: string): Record<string, any> {
   return stack.resource[type] ?? {};
 }
 
-/** The single resource of a type whose attribute matches, failing loudly when there is not exactly one. */
+/** Returns the one resource of a type that matches, and throws when there is not exactly one. */
 export function findResource(stack: StackJson, type: string, predicate: (resource: any) => boolean): any {
   const matches = Object.values(resources(stack, type)).filter(predicate);
   if (matches.length !== 1) throw new Error(`expected one ${type}, found ${matches.length}`);

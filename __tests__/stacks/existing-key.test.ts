@@ -5,7 +5,7 @@ import { findResource, policyOf, removeSynthesized, resources, statementBySid, s
 
 const KEY_ARN = 'arn:aws:kms:eu-west-1:444444444444:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 
-/** A secret in a security account encrypted with a key that exists already, read from a workload account. */
+/** Builds a manifest with a secret in a security account, encrypted with an existing key and read from a workload account. */
 function existingKey(): any {
   return {
     organizationId: 'o-a1b2c3d4e5',

@@ -1,7 +1,7 @@
 import { factsFromManifest, verifySynthesizedOutput } from '../../modules/verify';
 import { removeSynthesized, synthManifest } from '../helpers/synth';
 
-/** One account that owns the repository and runs the service. */
+/** Builds a manifest with one account that owns the repository and runs the service. */
 function oneAccount(access: 'roles' | 'organization'): any {
   return {
     organizationId: 'o-a1b2c3d4e5',

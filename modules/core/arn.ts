@@ -185,7 +185,7 @@ export interface SecretReference {
 /**
  * Parses a Secrets Manager ARN as ECS accepts it in `valueFrom`:
  * `arn:<partition>:secretsmanager:<region>:<account>:secret:<name>[-XXXXXX][:json-key:version-stage:version-id]`.
- * `complete` tells whether the name carries the random suffix. Callers decide, because
+ * `complete` states whether the name carries the random suffix. Callers decide, because
  * `name-abcdef` is ambiguous on its own.
  */
 export function parseSecretArn(arn: string, complete: boolean): SecretReference | { error: string } {

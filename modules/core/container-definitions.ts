@@ -50,7 +50,11 @@ export function volumeName(container: string, path: string): string {
 }
 
 function byName<T extends { name: string }>(items: T[]): T[] {
-  return [...items].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  // Code-point order, as a plain comparison gives, so the order does not depend on the locale.
+  return [...items].sort((a, b) => {
+    if (a.name === b.name) return 0;
+    return a.name < b.name ? -1 : 1;
+  });
 }
 
 /**

@@ -7,11 +7,11 @@ export interface ManifestProblem {
   readonly id: string;
   /** Dotted path of the manifest field, such as `services.my-app1.containers.app.image`. */
   readonly path: string;
-  /** What the field must satisfy. */
+  /** Rule the field must satisfy. */
   readonly rule: string;
   /** The value received; rendered as JSON in the message. */
   readonly received: unknown;
-  /** What the user should change. */
+  /** Change that makes the field valid. */
   readonly fix: string;
 }
 

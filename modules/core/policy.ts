@@ -23,7 +23,7 @@ export interface Statement {
   readonly conditions?: Conditions;
 }
 
-/** Which rules a document follows: identity policies name no principal, resource and trust policies must. */
+/** Kind of a policy document: identity policies name no principal, and resource and trust policies must. */
 export type PolicyKind = 'identity' | 'resource' | 'trust';
 
 export interface RenderedStatement {

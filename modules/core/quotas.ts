@@ -16,7 +16,7 @@ export const QUOTAS = {
   secretPolicy: 20_480,
 } as const;
 
-/** How a role's identity statements are attached: one inline policy, or several managed policies. */
+/** Layout of a role's identity statements: one inline policy, or several managed policies. */
 export type RolePolicyLayout =
   | { readonly kind: 'inline'; readonly document: PolicyDocument }
   | { readonly kind: 'managed'; readonly documents: readonly PolicyDocument[] }

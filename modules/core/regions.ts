@@ -18,7 +18,7 @@ export function isKnownRegion(region: string, partition: Partition): boolean {
 
 let knownRegions: readonly string[] | undefined;
 
-/** Lists every region the SDK knows, found by trying each `<area>-<direction>-<number>` name. */
+/** Lists every region in the SDK's partition data, found by trying each `<area>-<direction>-<number>` name. */
 export function listKnownRegions(): readonly string[] {
   if (!knownRegions) {
     const found: string[] = [];

@@ -1,4 +1,4 @@
-/** Suggestions for misspelt names, so an error can say "did you mean ...". */
+/** Suggestions for misspelt names, so an error message can offer "did you mean ...". */
 
 /** Returns the Levenshtein distance: the fewest single-character edits that turn `a` into `b`. */
 export function editDistance(a: string, b: string): number {

@@ -305,7 +305,7 @@ export function manifestJsonSchema(): object {
   return z.toJSONSchema(ManifestSchema, {
     io: 'input',
     unrepresentable: 'any',
-    // zod writes the safe-integer range on every `int()`; it says nothing to an editor user.
+    // zod writes the safe-integer range on every `int()`, which tells an editor user nothing.
     override: ({ jsonSchema }) => {
       if (jsonSchema.minimum === Number.MIN_SAFE_INTEGER) delete jsonSchema.minimum;
       if (jsonSchema.maximum === Number.MAX_SAFE_INTEGER) delete jsonSchema.maximum;

@@ -1,5 +1,5 @@
 /**
- * Which manifest a command reads, in one place for synth, plan, verify and explain, and the
+ * Choice of the manifest a command reads, shared by synth, plan, verify and explain, and the
  * record synth leaves in its output so the later commands read the same manifest.
  */
 import { createHash } from 'node:crypto';
@@ -66,8 +66,8 @@ export type ManifestChoice = { readonly path: string; readonly reason: string; r
  * Returns the manifest an output was synthesized from, for verify and explain: the one given on
  * the command line, else the one recorded in the output, else what synth would read now.
  */
-export function manifestOfOutput(outdir: string, given?: string): ManifestChoice {
-  if (given) return { path: resolve(given), reason: '--manifest', changedSinceSynth: false };
+export function manifestOfOutput(outdir: string, explicit?: string): ManifestChoice {
+  if (explicit) return { path: resolve(explicit), reason: '--manifest', changedSinceSynth: false };
   const record = readSourceRecord(outdir);
   if (record) {
     const changed = !existsSync(record.manifest) || sha256(readFileSync(record.manifest, 'utf8')) !== record.sha256;

@@ -128,8 +128,8 @@ export function checkStackNames(context: ResolveContext, services: readonly Serv
 }
 
 /**
- * A repository or secret shared with `access: organization` admits only principals of the
- * organization, so a consumer in an account outside it would be denied at task start.
+ * Rejects consumers in accounts outside the organization of a repository or secret shared with
+ * `access: organization`, because its policy admits only principals of the organization.
  */
 export function checkOrganizationConsumers(context: ResolveContext, services: readonly ServiceInfo[]): void {
   for (const service of services) {

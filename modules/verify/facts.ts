@@ -6,7 +6,7 @@
 import { LandingZone } from '../manifest/model';
 import { ResourceEnv } from '../core/arn';
 
-/** A customer-managed key named by where it lives and its alias, as the manifest knows it. */
+/** A customer-managed key named by its account, region and alias, as the manifest declares it. */
 export interface KeyReference {
   readonly env: ResourceEnv;
   /** `alias/<name>`. */
